@@ -1,0 +1,74 @@
+/**
+ * The chained replacement model (SPEC §3): every MLP replaced by its transcoder, layer l's
+ * encoder reading r0 + Σ ŷ (un-standardized), not the true residual. Interventions (SPEC §4)
+ * act on it as on the base model: cuts remove dims from what an encoder reads.
+ */
+import type { Cut } from '../config.ts';
+import { cutMasks, embed, type BaseModel } from '../model/baseModel.ts';
+import type { Standardizer } from '../transcoder/data.ts';
+import { decodeTarget, encodeLayer, type TrainedTranscoder } from '../transcoder/apply.ts';
+
+export interface ReplacementInterventions {
+  cuts?: readonly Cut[];
+  /** Features switched off, by layer. */
+  features?: readonly { layer: number; feature: number }[];
+  /** Decoder pairs (indices into layout.pairs) switched off. */
+  pairsOff?: readonly number[];
+}
+
+export interface ReplacementResult {
+  /** Per layer N × F. */
+  acts: Float64Array[];
+  /** Per layer N × D, un-standardized reconstructed MLP outputs. */
+  out: Float64Array[];
+  /** Per layer N × D, what each encoder read (raw, after cuts). */
+  read: Float64Array[];
+  /** N × D residual after the last layer. */
+  resid: Float64Array;
+}
+
+export interface Stats {
+  inStats: Standardizer[];
+  outStats: Standardizer[];
+}
+
+export function replacementForward(
+  tc: TrainedTranscoder,
+  stats: Stats,
+  model: BaseModel,
+  iv: ReplacementInterventions = {},
+  inputs: Float64Array = model.inputs,
+): ReplacementResult {
+  const L = tc.layout.layers;
+  const D = model.dims;
+  const resid = embed(model, inputs);
+  const N = resid.length / D;
+  const masks = cutMasks(L, D, iv.cuts);
+  const pairsOff = new Set(iv.pairsOff ?? []);
+  const acts: Float64Array[] = [];
+  const out: Float64Array[] = [];
+  const read: Float64Array[] = [];
+  for (let l = 0; l < L; l++) {
+    const { mean, std } = stats.inStats[l];
+    const raw = new Float64Array(N * D);
+    const xHat = new Float64Array(N * D);
+    for (let k = 0; k < N * D; k++) {
+      const d = k % D;
+      raw[k] = resid[k] * masks[l][d];
+      xHat[k] = (raw[k] - mean[d]) / std[d];
+    }
+    const ablated = new Set((iv.features ?? []).filter((x) => x.layer === l).map((x) => x.feature));
+    acts.push(encodeLayer(tc, l, xHat, ablated).a);
+    const yHat = decodeTarget(tc, l, acts, pairsOff);
+    const o = stats.outStats[l];
+    const y = new Float64Array(N * D);
+    for (let k = 0; k < N * D; k++) {
+      const d = k % D;
+      y[k] = yHat[k] * o.std[d] + o.mean[d];
+      resid[k] += y[k];
+    }
+    read.push(raw);
+    out.push(y);
+  }
+  return { acts, out, read, resid };
+}

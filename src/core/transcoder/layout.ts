@@ -1,0 +1,66 @@
+/**
+ * One parametrization for PLT, CLT and windowed CLT: the set of allowed (source → target)
+ * decoder pairs decides which it is (SPEC §2). All parameters live in one flat array.
+ */
+import type { TranscoderKind } from '../config.ts';
+
+export interface Pair {
+  source: number;
+  target: number;
+}
+
+/** PLT: t = s. CLT: every t ≥ s, or t − s < window when window > 0. */
+export function allowedPairs(kind: TranscoderKind, layers: number, window = 0): Pair[] {
+  const pairs: Pair[] = [];
+  for (let s = 0; s < layers; s++) {
+    for (let t = s; t < layers; t++) {
+      if (kind === 'plt' && t !== s) continue;
+      if (kind === 'clt' && window > 0 && t - s >= window) continue;
+      pairs.push({ source: s, target: t });
+    }
+  }
+  return pairs;
+}
+
+/** Offsets of every parameter group in the flat parameter array. */
+export interface Layout {
+  layers: number;
+  dims: number;
+  features: number;
+  pairs: Pair[];
+  /** Per layer: encoder D × F (d * F + f). */
+  wEnc: number[];
+  bEnc: number[];
+  logTheta: number[];
+  /** Per pair: decoder F × D (f * D + d). */
+  wDec: number[];
+  /** Per target layer: decoder bias D. */
+  bDec: number[];
+  size: number;
+}
+
+export function makeLayout(layers: number, dims: number, features: number, pairs: Pair[]): Layout {
+  let o = 0;
+  const take = (k: number): number => {
+    const at = o;
+    o += k;
+    return at;
+  };
+  const wEnc: number[] = [];
+  const bEnc: number[] = [];
+  const logTheta: number[] = [];
+  for (let l = 0; l < layers; l++) {
+    wEnc.push(take(dims * features));
+    bEnc.push(take(features));
+    logTheta.push(take(features));
+  }
+  const wDec = pairs.map(() => take(features * dims));
+  const bDec: number[] = [];
+  for (let t = 0; t < layers; t++) bDec.push(take(dims));
+  return { layers, dims, features, pairs, wEnc, bEnc, logTheta, wDec, bDec, size: o };
+}
+
+/** Index of the pair (s, t) in layout.pairs, or −1 where it is not allowed. */
+export function pairIndex(layout: Layout, source: number, target: number): number {
+  return layout.pairs.findIndex((p) => p.source === source && p.target === target);
+}

@@ -1,0 +1,106 @@
+/**
+ * The loss of SPEC §2 written literally, one formula per function, no caching: the reference
+ * the fast CPU trainer's value and gradient are tested against.
+ */
+import type { TrainingData } from './data.ts';
+import type { Layout } from './layout.ts';
+import type { TrainOptions } from './cpuTrainer.ts';
+
+/** JumpReLU: a = h · 1[h > θ]. */
+export function jumpRelu(h: number, theta: number): number {
+  return h > theta ? h : 0;
+}
+
+/** Rectangle kernel K(u) = 1[|u| < ½]. */
+export function rectangle(u: number): number {
+  return Math.abs(u) < 0.5 ? 1 : 0;
+}
+
+/** Straight-through ∂a/∂θ = −(θ/ε)·K((h−θ)/ε). */
+export function jumpReluThetaGrad(h: number, theta: number, eps: number): number {
+  return -(theta / eps) * rectangle((h - theta) / eps);
+}
+
+/** Straight-through ∂1[h>θ]/∂θ = −(1/ε)·K((h−θ)/ε). */
+export function stepThetaGrad(h: number, theta: number, eps: number): number {
+  return -(1 / eps) * rectangle((h - theta) / eps);
+}
+
+/** Decoder norm of feature f at source s under `concat` or `sum` (SPEC §2). */
+export function decoderNorm(layout: Layout, p: Float64Array, s: number, f: number, mode: 'concat' | 'sum'): number {
+  let acc = 0;
+  layout.pairs.forEach((pair, q) => {
+    if (pair.source !== s) return;
+    let r2 = 0;
+    for (let d = 0; d < layout.dims; d++) r2 += p[layout.wDec[q] + f * layout.dims + d] ** 2;
+    acc += mode === 'sum' ? Math.sqrt(r2) : r2;
+  });
+  return mode === 'sum' ? acc : Math.sqrt(acc);
+}
+
+/** Pre-activations h[l][n][f] for standardized inputs. */
+export function preActivations(layout: Layout, p: Float64Array, data: TrainingData): number[][][] {
+  const { dims: D, features: F } = layout;
+  return data.x.map((x, l) =>
+    Array.from({ length: data.n }, (_, n) =>
+      Array.from({ length: F }, (_, f) => {
+        let h = p[layout.bEnc[l] + f];
+        for (let d = 0; d < D; d++) h += x[n * D + d] * p[layout.wEnc[l] + d * F + f];
+        return h;
+      }),
+    ),
+  );
+}
+
+/**
+ * Total loss at sparsity coefficient `lambda`. `shift` adds to one activation after JumpReLU,
+ * so a test can read ∂L/∂a by finite differences.
+ */
+export function referenceLoss(
+  layout: Layout,
+  p: Float64Array,
+  data: TrainingData,
+  opts: TrainOptions,
+  lambda: number,
+  shift?: { layer: number; n: number; f: number; by: number },
+): { loss: number; recon: number; sparsity: number; preact: number } {
+  const { layers: L, dims: D, features: F } = layout;
+  const N = data.n;
+  const h = preActivations(layout, p, data);
+  const theta = (l: number, f: number): number => Math.exp(p[layout.logTheta[l] + f]);
+  const a = h.map((hl, l) =>
+    hl.map((hn, n) =>
+      hn.map((hv, f) => jumpRelu(hv, theta(l, f)) + (shift && shift.layer === l && shift.n === n && shift.f === f ? shift.by : 0)),
+    ),
+  );
+  let recon = 0;
+  for (let t = 0; t < L; t++) {
+    for (let n = 0; n < N; n++) {
+      for (let d = 0; d < D; d++) {
+        let y = p[layout.bDec[t] + d];
+        layout.pairs.forEach((pair, q) => {
+          if (pair.target !== t) return;
+          for (let f = 0; f < F; f++) y += a[pair.source][n][f] * p[layout.wDec[q] + f * D + d];
+        });
+        recon += (y - data.y[t][n * D + d]) ** 2 / N;
+      }
+    }
+  }
+  let sparsity = 0;
+  let preact = 0;
+  for (let l = 0; l < L; l++) {
+    for (let f = 0; f < F; f++) {
+      const nv = decoderNorm(layout, p, l, f, opts.norm);
+      for (let n = 0; n < N; n++) {
+        const av = a[l][n][f];
+        if (opts.penalty === 'l1') sparsity += nv * av;
+        else if (opts.penalty === 'tanh') sparsity += Math.tanh(opts.c * nv * av);
+        else sparsity += h[l][n][f] > theta(l, f) ? 1 : 0;
+        preact += Math.max(0, theta(l, f) - h[l][n][f]);
+      }
+    }
+  }
+  sparsity /= N;
+  preact /= N;
+  return { loss: recon + lambda * sparsity + opts.lambdaP * preact, recon, sparsity, preact };
+}
