@@ -1,0 +1,68 @@
+/** Trains every (kind, seed) of a reproduction on the CPU engine and summarises it (CONTRACTS §1). */
+import type { TrainConfig, TranscoderKind } from '../src/core/config.ts';
+import { computeMetrics } from '../src/core/metrics/metrics.ts';
+import type { BaseModel } from '../src/core/model/baseModel.ts';
+import { cpuTrainer, modelData } from '../src/core/run.ts';
+
+export interface RunResult {
+  kind: TranscoderKind;
+  seed: number;
+  l0: number[];
+  alive: number[];
+  mse: number[];
+  accuracy: number;
+  faithfulness: number;
+  steps: number;
+  ms?: number;
+}
+
+export function reproduceRuns(
+  model: BaseModel,
+  config: TrainConfig,
+  kinds: readonly TranscoderKind[],
+  seeds: readonly number[],
+  timing: boolean,
+): RunResult[] {
+  const data = modelData(model);
+  const runs: RunResult[] = [];
+  for (const seed of seeds) {
+    for (const kind of kinds) {
+      const cfg = { ...config, seed };
+      const t0 = performance.now();
+      const trainer = cpuTrainer(kind, model, data, cfg);
+      trainer.train(cfg.steps);
+      const ms = Math.round(performance.now() - t0);
+      const m = computeMetrics(trainer, data, model);
+      runs.push({ kind, seed, ...m, steps: cfg.steps, ...(timing ? { ms } : {}) });
+    }
+  }
+  return runs;
+}
+
+function meanSd(xs: number[]): [number, number] {
+  const m = xs.reduce((s, x) => s + x, 0) / xs.length;
+  const v = xs.length > 1 ? xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1) : 0;
+  return [m, Math.sqrt(v)];
+}
+
+/** The write-up's Table 1 layout: one column per kind, mean ± sd over seeds. */
+export function formatTable(runs: RunResult[], kinds: readonly TranscoderKind[], layers: number): string {
+  const rows: [string, (r: RunResult) => number, (v: number) => string][] = [
+    ['Replacement accuracy', (r) => r.accuracy, (v) => `${(100 * v).toFixed(1)}%`],
+  ];
+  for (let l = 0; l < layers; l++) rows.push([`L0 (layer ${l})`, (r) => r.l0[l], (v) => v.toFixed(2)]);
+  for (let l = 0; l < layers; l++) rows.push([`MSE (layer ${l})`, (r) => r.mse[l], (v) => v.toFixed(4)]);
+  for (let l = 0; l < layers; l++) rows.push([`Alive (layer ${l})`, (r) => r.alive[l], (v) => v.toFixed(1)]);
+  rows.push(['Faithfulness', (r) => r.faithfulness, (v) => v.toFixed(3)]);
+  const header = ['Metric', ...kinds.map((k) => `JumpReLU ${k.toUpperCase()}`)];
+  const body = rows.map(([name, get, f]) => [
+    name,
+    ...kinds.map((k) => {
+      const [m, sd] = meanSd(runs.filter((r) => r.kind === k).map(get));
+      return `${f(m)} ± ${f(sd)}`;
+    }),
+  ]);
+  const widths = header.map((_, c) => Math.max(...[header, ...body].map((r) => r[c].length)));
+  const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}

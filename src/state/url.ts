@@ -1,0 +1,306 @@
+/**
+ * The URL codec (CONTRACTS §2): the experiment as URLSearchParams in the location hash.
+ * Every key is listed once in FIELDS; parse and serialize both walk that table, and every
+ * value is checked against src/core/config.ts. Parsing never throws: a key that cannot be
+ * used is reported in plain words and replaced by its default.
+ *
+ * Cuts are written `DIMS>LAYER`, comma-separated. When every dim name is one character,
+ * DIMS concatenates them (`efgh>1`); otherwise names are joined by `+` (`x1+x2>1`, and a
+ * space, which is what `+` decodes to, works too). A dim whose name cannot be written
+ * (empty, repeated, or holding `+ , > [ ]` or spaces) is written by index, `[4]`.
+ * A cut may target any layer 0 ≤ LAYER < layers: cutting into layer 0 removes input dims
+ * from what the first MLP reads, which the base model and replacement model both support.
+ * Each cut is a group, as the page's toggles are (`efgh>1` differs from `e>1,f>1,g>1,h>1`);
+ * a group's dims are sorted, and a group listed twice is kept once.
+ */
+import {
+  BOUNDS, DEFAULT_EXPERIMENT, ENGINES, NORMS, PENALTIES,
+  type Cut, type ExperimentConfig, type NumericKey,
+} from '../core/config.ts';
+import { XOR_AND_DIMS } from '../core/model/xorAnd.ts';
+
+/** The hash format this code writes; a link without `v` is read as this version. */
+export const FORMAT_VERSION = 1;
+/** Longest value accepted for any key but `circuit`. */
+export const MAX_VALUE_LENGTH = 200;
+/** Longest `circuit` formula accepted. */
+export const MAX_CIRCUIT_LENGTH = 300;
+/** Longest `cut` list accepted: room for dozens of groups over a user model's named dims. */
+export const MAX_CUT_LENGTH = 2000;
+/** Problems listed one by one before the rest are summed up. */
+const MAX_PROBLEMS = 20;
+const DEFAULT_INPUTS = 16;
+
+type ChoiceKey = 'penalty' | 'norm' | 'engine';
+type Field =
+  | { url: string; kind: 'number'; key: NumericKey }
+  | { url: string; kind: 'choice'; key: ChoiceKey; choices: readonly string[] }
+  | { url: 'cut'; kind: 'cuts' }
+  | { url: 'circuit'; kind: 'circuit' };
+
+/** Every key of the hash but `v`, in the order serializeHash writes them. */
+const FIELDS: readonly Field[] = [
+  { url: 'seed', kind: 'number', key: 'seed' },
+  { url: 'lambda', kind: 'number', key: 'lambda' },
+  { url: 'penalty', kind: 'choice', key: 'penalty', choices: PENALTIES },
+  { url: 'c', kind: 'number', key: 'c' },
+  { url: 'norm', kind: 'choice', key: 'norm', choices: NORMS },
+  { url: 'features', kind: 'number', key: 'features' },
+  { url: 'lr', kind: 'number', key: 'lr' },
+  { url: 'steps', kind: 'number', key: 'steps' },
+  { url: 'window', kind: 'number', key: 'window' },
+  { url: 'eps', kind: 'number', key: 'epsilon' },
+  { url: 'lp', kind: 'number', key: 'lambdaP' },
+  { url: 'warmup', kind: 'number', key: 'warmup' },
+  { url: 'engine', kind: 'choice', key: 'engine', choices: ENGINES },
+  { url: 'input', kind: 'number', key: 'input' },
+  { url: 'cut', kind: 'cuts' },
+  { url: 'circuit', kind: 'circuit' },
+];
+const FIELD_BY_KEY = new Map(FIELDS.map((f) => [f.url, f]));
+
+export type NumberResult = { ok: true; value: number } | { ok: false; message: string };
+
+// Plain decimal or exponent notation only: Number() alone would also take '', '0x1f' and 'Infinity'.
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** Reads a number for a bounded key; the message says what is wrong without naming the key. */
+export function readNumber(key: NumericKey, text: string, max: number = BOUNDS[key].max): NumberResult {
+  const b = BOUNDS[key];
+  const t = text.trim();
+  if (!DECIMAL.test(t)) return { ok: false, message: `${quote(text)} is not a number` };
+  const value = Number(t);
+  if (!Number.isFinite(value) || value < b.min || value > max) {
+    return { ok: false, message: `${quote(t)} is out of range (${b.min} to ${max})` };
+  }
+  if (b.integer && !Number.isInteger(value)) return { ok: false, message: `${quote(t)} is not a whole number` };
+  // -0 would print as 0 and not survive a round trip.
+  return { ok: true, value: value === 0 ? 0 : value };
+}
+
+/** Quotes user text for a message: short, one line, shown as text (React escapes it). */
+export function quote(text: string, limit = 40): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return `'${clean.length > limit ? `${clean.slice(0, limit)}…` : clean}'`;
+}
+
+/** Whether every dim name can be written by itself, so `efgh` means e, f, g, h. */
+function writableNames(dimNames: readonly string[]): boolean[] {
+  return dimNames.map((n, i) => n.length > 0 && !/[+,>[\]\s]/.test(n) && dimNames.indexOf(n) === i);
+}
+
+/** Writes cuts as `DIMS>LAYER,…` (see the file comment). */
+export function formatCuts(cuts: readonly Cut[], dimNames: readonly string[] = XOR_AND_DIMS): string {
+  const writable = writableNames(dimNames);
+  const single = dimNames.every((n, i) => writable[i] && n.length === 1);
+  const dimText = (d: number) => (writable[d] ? dimNames[d] : `[${d}]`);
+  return cuts.map((cut) => `${cut.dims.map(dimText).join(single ? '' : '+')}>${cut.layer}`).join(',');
+}
+
+/** Reads `DIMS>LAYER,…`; bad entries are dropped and reported, the rest kept in order. */
+export function parseCuts(
+  text: string, dimNames: readonly string[] = XOR_AND_DIMS, layers = 2,
+): { cuts: Cut[]; problems: string[] } {
+  const cuts: Cut[] = [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const raw of text.split(',')) {
+    const entry = raw.trim();
+    if (entry === '') continue;
+    const parsed = parseCut(entry, dimNames, layers);
+    if (!parsed.ok) {
+      problems.push(`cut ${quote(entry)} was ignored: ${parsed.message}`);
+      continue;
+    }
+    const id = `${parsed.value.dims.join(' ')}>${parsed.value.layer}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    cuts.push(parsed.value);
+  }
+  return { cuts, problems };
+}
+
+function parseCut(entry: string, dimNames: readonly string[], layers: number): { ok: true; value: Cut } | { ok: false; message: string } {
+  const at = entry.lastIndexOf('>');
+  if (at < 0) return { ok: false, message: 'write it as DIMS>LAYER, like efgh>1' };
+  const layerText = entry.slice(at + 1).trim();
+  const layer = Number(layerText);
+  if (!/^\d{1,4}$/.test(layerText) || layer >= layers) {
+    return { ok: false, message: `layer ${quote(layerText)} is not one of 0 to ${layers - 1}` };
+  }
+  const dims = new Set<number>();
+  for (const token of entry.slice(0, at).split(/[+\s]+/)) {
+    if (token === '') continue;
+    const found = resolveDims(token, dimNames);
+    if (found === null) return { ok: false, message: `${quote(token)} is not a dim (dims: ${dimNames.join(', ')})` };
+    for (const d of found) dims.add(d);
+  }
+  if (dims.size === 0) return { ok: false, message: 'it names no dims' };
+  return { ok: true, value: { dims: [...dims].sort((x, y) => x - y), layer } };
+}
+
+/** A whole name first, then an index `[N]`, then a run of one-character names. */
+function resolveDims(token: string, dimNames: readonly string[]): number[] | null {
+  const whole = dimNames.indexOf(token);
+  if (whole >= 0) return [whole];
+  const index = /^\[(\d{1,6})\]$/.exec(token);
+  if (index) {
+    const d = Number(index[1]);
+    return d < dimNames.length ? [d] : null;
+  }
+  const dims: number[] = [];
+  for (const ch of token) {
+    const d = dimNames.indexOf(ch);
+    if (d < 0) return null;
+    dims.push(d);
+  }
+  return dims;
+}
+
+/** Percent-decodes one form-encoded component; null where an escape is broken. */
+function decode(text: string): string | null {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}
+
+// encodeURIComponent, with spaces as '+' and commas raw: short links, and the browser keeps them as written.
+function encode(text: string): string {
+  return encodeURIComponent(text).replace(/%20/g, '+').replace(/%2C/g, ',');
+}
+
+/**
+ * Reads a location hash (with or without '#') into a complete, valid config. Never throws;
+ * each key that cannot be used is named in `problems` and left at its default.
+ * `inputs` is the model's input count (selected input must be below it).
+ */
+export function parseHash(
+  hash: string, dimNames: readonly string[] = XOR_AND_DIMS, layers = 2, inputs = DEFAULT_INPUTS,
+): { config: ExperimentConfig; problems: string[] } {
+  const config: ExperimentConfig = { ...DEFAULT_EXPERIMENT, cuts: [] };
+  const problems: string[] = [];
+  const afterHash = hash.startsWith('#') ? hash.slice(1) : hash;
+  // URLSearchParams also drops one leading '?'; a link pasted as a query still reads.
+  const body = afterHash.startsWith('?') ? afterHash.slice(1) : afterHash;
+
+  // Key → every raw value given, in order; keys in order of first appearance.
+  const given = new Map<string, string[]>();
+  for (const segment of body.split('&')) {
+    if (segment === '') continue;
+    const eq = segment.indexOf('=');
+    const rawKey = eq < 0 ? segment : segment.slice(0, eq);
+    const key = decode(rawKey);
+    if (key === null) {
+      problems.push(`a key with a broken %-escape, ${quote(rawKey)}, was ignored`);
+      continue;
+    }
+    const list = given.get(key) ?? [];
+    list.push(eq < 0 ? '' : segment.slice(eq + 1));
+    given.set(key, list);
+  }
+
+  for (const [key, raws] of given) {
+    const field = FIELD_BY_KEY.get(key);
+    if (key !== 'v' && !field) {
+      const near = FIELD_BY_KEY.has(key.toLowerCase()) ? ` (did you mean '${key.toLowerCase()}'?)` : '';
+      problems.push(`unknown key ${quote(key)} was ignored${near}`);
+      continue;
+    }
+    const raw = raws[raws.length - 1];
+    if (raws.length > 1) problems.push(`${key} appears ${raws.length} times; the last one, ${quote(decode(raw) ?? raw)}, wins`);
+    const fallback = field ? fallbackText(field) : String(FORMAT_VERSION);
+    const value = decode(raw);
+    const limit = field?.kind === 'circuit' ? MAX_CIRCUIT_LENGTH : field?.kind === 'cuts' ? MAX_CUT_LENGTH : MAX_VALUE_LENGTH;
+    if (value === null) {
+      problems.push(`${key} ${quote(raw)} has a broken %-escape; using ${fallback}`);
+    } else if (value.length > limit) {
+      problems.push(`${key} is ${value.length} characters long (limit ${limit}); using ${fallback}`);
+    } else if (!field) {
+      readVersion(value, problems);
+    } else {
+      readField(field, value, config, problems, dimNames, layers, inputs);
+    }
+  }
+
+  if (problems.length > MAX_PROBLEMS) {
+    const rest = problems.length - MAX_PROBLEMS;
+    problems.length = MAX_PROBLEMS;
+    problems.push(`…and ${rest} more problem${rest === 1 ? '' : 's'} with this link`);
+  }
+  return { config, problems };
+}
+
+/** How a key's default reads in a problem message. */
+function fallbackText(field: Field): string {
+  if (field.kind === 'cuts') return 'no cuts';
+  if (field.kind === 'circuit') return DEFAULT_EXPERIMENT.circuit === '' ? 'the XOR-AND model' : quote(DEFAULT_EXPERIMENT.circuit);
+  return String(DEFAULT_EXPERIMENT[field.key]);
+}
+
+function readVersion(value: string, problems: string[]): void {
+  const t = value.trim();
+  const known = /^\d{1,9}$/.test(t);
+  if (known && Number(t) === FORMAT_VERSION) return;
+  if (known && Number(t) > FORMAT_VERSION) {
+    problems.push(`this link was made by a newer version of the page (v=${Number(t)}); reading what version ${FORMAT_VERSION} understands`);
+  } else {
+    problems.push(`v ${quote(value)} is not a known format version; reading the link as v=${FORMAT_VERSION}`);
+  }
+}
+
+function readField(
+  field: Field, value: string, config: ExperimentConfig, problems: string[],
+  dimNames: readonly string[], layers: number, inputs: number,
+): void {
+  switch (field.kind) {
+    case 'number': {
+      const max = field.key === 'input' ? Math.min(BOUNDS.input.max, inputs - 1) : BOUNDS[field.key].max;
+      const r = readNumber(field.key, value, max);
+      if (r.ok) (config as Pick<ExperimentConfig, NumericKey>)[field.key] = r.value;
+      else problems.push(`${field.url} ${r.message}; using ${fallbackText(field)}`);
+      return;
+    }
+    case 'choice': {
+      const t = value.trim();
+      if (field.choices.includes(t)) (config as unknown as Record<ChoiceKey, string>)[field.key] = t;
+      else problems.push(`${field.url} ${quote(value)} is not one of ${field.choices.join(', ')}; using ${DEFAULT_EXPERIMENT[field.key]}`);
+      return;
+    }
+    case 'cuts': {
+      const r = parseCuts(value, dimNames, layers);
+      config.cuts = r.cuts;
+      problems.push(...r.problems);
+      return;
+    }
+    case 'circuit':
+      // Kept as text: the formula parser validates it, and views render it as text, never HTML.
+      config.circuit = value;
+      return;
+  }
+}
+
+/**
+ * Writes a config as the hash body (no '#'): `v=1`, then seed, then only the keys that differ
+ * from the defaults. parseHash reads it back to an equal config.
+ */
+export function serializeHash(config: ExperimentConfig, dimNames: readonly string[] = XOR_AND_DIMS): string {
+  const parts = [`v=${FORMAT_VERSION}`];
+  for (const field of FIELDS) {
+    let text: string | null = null;
+    if (field.kind === 'number') {
+      const v = config[field.key];
+      if (field.key === 'seed' || v !== DEFAULT_EXPERIMENT[field.key]) text = String(v);
+    } else if (field.kind === 'choice') {
+      if (config[field.key] !== DEFAULT_EXPERIMENT[field.key]) text = config[field.key];
+    } else if (field.kind === 'cuts') {
+      if (config.cuts.length > 0) text = formatCuts(config.cuts, dimNames);
+    } else if (config.circuit !== DEFAULT_EXPERIMENT.circuit) {
+      text = config.circuit;
+    }
+    if (text !== null) parts.push(`${field.url}=${encode(text)}`);
+  }
+  return parts.join('&');
+}
