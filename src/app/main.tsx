@@ -1,12 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { startRunner } from '../state/runner.ts';
+import { TrainerClient } from '../worker/client.ts';
+import { App } from './App.tsx';
+import './app.css';
 
-function Placeholder() {
-  return <main><h1>Transcoder Lab</h1><p data-testid="status" data-value="idle">idle</p></main>;
-}
+const runner = startRunner(new TrainerClient());
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <Placeholder />
+    <App runner={runner} />
   </StrictMode>,
 );

@@ -1,0 +1,75 @@
+import { lazy, Suspense, useMemo } from 'react';
+import { xorAndModel } from '../core/model/xorAnd.ts';
+import { transcoderLayout } from '../core/run.ts';
+import { shownSnapshot, useStore } from '../state/store.ts';
+import type { RunController } from '../state/runner.ts';
+import { ControlsPanel } from '../views/controls/ControlsPanel.tsx';
+import { MetricsTable } from '../views/MetricsTable.tsx';
+import { ModelDiagram } from '../views/ModelDiagram.tsx';
+import { RunBar } from '../views/RunBar.tsx';
+import { Scrubber } from '../views/Scrubber.tsx';
+import { Banners } from '../views/Banners.tsx';
+import { InterventionsView } from '../views/InterventionsView.tsx';
+import type { ViewProps } from '../views/types.ts';
+
+// The d3-heavy views load after the first paint.
+const CurvesView = lazy(() => import('../views/CurvesView.tsx').then((m) => ({ default: m.CurvesView })));
+const TradeoffView = lazy(() => import('../views/TradeoffView.tsx').then((m) => ({ default: m.TradeoffView })));
+const WeightsView = lazy(() => import('../views/WeightsView.tsx').then((m) => ({ default: m.WeightsView })));
+const ActivationsView = lazy(() => import('../views/ActivationsView.tsx').then((m) => ({ default: m.ActivationsView })));
+const ReconView = lazy(() => import('../views/ReconView.tsx').then((m) => ({ default: m.ReconView })));
+
+function Loading() {
+  return <div className="panel loading">loading view…</div>;
+}
+
+export function App({ runner }: { runner: RunController }) {
+  const config = useStore((s) => s.config);
+  const history = useStore((s) => s.history);
+  const scrubStep = useStore((s) => s.scrubStep);
+  const live = useStore((s) => s.live);
+  const highlight = useStore((s) => s.highlight);
+  const setHighlight = useStore((s) => s.setHighlight);
+  const toggleCut = useStore((s) => s.toggleCut);
+  const model = useMemo(() => xorAndModel(), []);
+  const layouts = useMemo(
+    () => [transcoderLayout('clt', model, config), transcoderLayout('plt', model, config)],
+    [model, config],
+  );
+  const snapshot = shownSnapshot({ history, scrubStep, live });
+  const props: ViewProps = { model, config, layouts, snapshot, history, highlight, onHighlight: setHighlight };
+
+  return (
+    <div className="app">
+      <header className="masthead">
+        <div>
+          <h1>Transcoder Lab</h1>
+          <p className="tagline">
+            A PLT and a CLT learn to replace the MLPs of a model computing <code>{model.name}</code>. Watch whether the CLT
+            keeps the model's middle step — then cut the hand-off and see whose story survives.
+          </p>
+        </div>
+        <RunBar runner={runner} />
+      </header>
+      <Banners />
+      <Scrubber />
+      <div className="layout">
+        <aside>
+          <ControlsPanel />
+        </aside>
+        <main className="grid">
+          <MetricsTable {...props} />
+          <ModelDiagram {...props} cuts={config.cuts} onToggleCut={toggleCut} />
+          <InterventionsView {...props} />
+          <Suspense fallback={<Loading />}>
+            <CurvesView {...props} />
+            <TradeoffView {...props} />
+            <WeightsView {...props} />
+            <ActivationsView {...props} />
+            <ReconView {...props} />
+          </Suspense>
+        </main>
+      </div>
+    </div>
+  );
+}

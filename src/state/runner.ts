@@ -1,0 +1,105 @@
+/**
+ * The run controller: connects the store to the training worker and the URL. Snapshots are
+ * buffered and handed to the store once per animation frame, so a burst of worker messages
+ * costs one render.
+ */
+import type { ExperimentConfig } from '../core/config.ts';
+import type { RunSnapshot } from '../core/snapshot.ts';
+import type { TrainerClient } from '../worker/client.ts';
+import type { WorkerEvent } from '../worker/protocol.ts';
+import { parseHash, serializeHash } from './url.ts';
+import { useStore } from './store.ts';
+
+export interface RunController {
+  play: () => void;
+  pause: () => void;
+  stepBy: (count: number) => void;
+  reset: () => void;
+  setSpeed: (speed: number) => void;
+  dispose: () => void;
+}
+
+export function startRunner(client: TrainerClient, win: Window = window): RunController {
+  const store = useStore;
+  let pending: { snapshot: RunSnapshot; history: boolean }[] = [];
+  let frame = 0;
+
+  const flush = () => {
+    frame = 0;
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    store.getState().addSnapshots(batch);
+  };
+
+  const onEvent = (e: WorkerEvent) => {
+    const s = store.getState();
+    switch (e.type) {
+      case 'snapshot':
+        pending.push({ snapshot: e.snapshot, history: e.history });
+        if (!frame) frame = win.requestAnimationFrame(flush);
+        break;
+      case 'status':
+        s.setRun({ status: e.status, step: e.step, engine: e.engine, message: e.message ?? null });
+        break;
+      case 'error':
+        s.setRun({ status: 'error', message: e.message });
+        break;
+    }
+  };
+  const unsubscribe = client.onEvent(onEvent);
+
+  const restart = (config: ExperimentConfig) => {
+    pending = [];
+    store.getState().clearHistory();
+    client.setConfig(config);
+  };
+
+  // The URL mirrors the config; opening a URL replays it.
+  const fromUrl = () => {
+    const { config, problems } = parseHash(win.location.hash);
+    store.getState().replaceConfig(config, problems);
+  };
+  fromUrl();
+  let lastHash = '';
+  const writeUrl = (config: ExperimentConfig) => {
+    const hash = `#${serializeHash(config)}`;
+    if (hash !== lastHash) {
+      lastHash = hash;
+      if (win.location.hash !== hash) win.history.replaceState(null, '', hash);
+    }
+  };
+  writeUrl(store.getState().config);
+  const onHashChange = () => {
+    if (win.location.hash !== lastHash) fromUrl();
+  };
+  win.addEventListener('hashchange', onHashChange);
+
+  const unsubStore = store.subscribe((s, prev) => {
+    if (s.config !== prev.config) writeUrl(s.config);
+    if (s.generation !== prev.generation) restart(s.config);
+  });
+
+  client.start(store.getState().config, store.getState().speed);
+
+  return {
+    play: () => client.play(),
+    pause: () => client.pause(),
+    stepBy: (count) => client.step(count),
+    reset: () => {
+      pending = [];
+      store.getState().clearHistory();
+      client.reset();
+    },
+    setSpeed: (speed) => {
+      store.getState().setSpeed(speed);
+      client.setSpeed(speed);
+    },
+    dispose: () => {
+      unsubscribe();
+      unsubStore();
+      win.removeEventListener('hashchange', onHashChange);
+      if (frame) win.cancelAnimationFrame(frame);
+    },
+  };
+}

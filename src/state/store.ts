@@ -1,0 +1,165 @@
+/**
+ * One zustand store built from slices: the experiment (single source of truth, mirrored to
+ * the URL), the run (status and snapshot history from the worker) and the selection.
+ */
+import { create } from 'zustand';
+import { DEFAULT_EXPERIMENT, type Cut, type ExperimentConfig, type TrainConfig, type TranscoderKind } from '../core/config.ts';
+import type { EngineName } from '../core/engine.ts';
+import type { Ablation } from '../core/model/baseModel.ts';
+import type { RunSnapshot } from '../core/snapshot.ts';
+import { NO_HIGHLIGHT, type Highlight } from '../views/types.ts';
+
+export type RunStatus = 'idle' | 'training' | 'paused' | 'done' | 'error';
+
+/** Keys whose change retrains from the seed; the rest (cuts, input, view) act on the current run. */
+export const TRAINING_KEYS: readonly (keyof TrainConfig | 'engine' | 'circuit')[] = [
+  'seed', 'lambda', 'penalty', 'c', 'norm', 'features', 'lr', 'steps', 'window', 'epsilon', 'lambdaP', 'warmup', 'engine', 'circuit',
+];
+
+export interface ExperimentSlice {
+  config: ExperimentConfig;
+  /** Problems found in the URL, or other bad input, shown in the error banner. */
+  problems: string[];
+  /** A one-line notice of what the last change did ("λ 0.3 → 1: restarted from seed 0"). */
+  notice: string | null;
+  /** Bumped whenever the run must restart from its seed. */
+  generation: number;
+  setConfig: (patch: Partial<ExperimentConfig>) => void;
+  replaceConfig: (config: ExperimentConfig, problems: string[]) => void;
+  toggleCut: (dims: number[], layer: number) => void;
+  dismissProblems: () => void;
+}
+
+export interface RunSlice {
+  status: RunStatus;
+  step: number;
+  engine: EngineName;
+  message: string | null;
+  /** The snapshots of this run at its deterministic history steps: what the scrubber travels. */
+  history: RunSnapshot[];
+  /** The newest snapshot, history step or not. */
+  live: RunSnapshot | null;
+  /** Step the scrubber shows, or null for live. */
+  scrubStep: number | null;
+  speed: number;
+  setRun: (patch: Partial<Pick<RunSlice, 'status' | 'step' | 'engine' | 'message'>>) => void;
+  /** Adds a batch in arrival order; `history` marks the deterministic steps to keep. */
+  addSnapshots: (batch: { snapshot: RunSnapshot; history: boolean }[]) => void;
+  clearHistory: () => void;
+  scrubTo: (step: number | null) => void;
+  setSpeed: (speed: number) => void;
+}
+
+/** A feature switched off in one replacement model. */
+export interface FeatureAblation {
+  kind: TranscoderKind;
+  layer: number;
+  feature: number;
+}
+
+/** Interventions beyond cuts: they act on the current run and never retrain it. */
+export interface InterventionSlice {
+  featureAblations: FeatureAblation[];
+  /** CLT decoder pairs (indices into its layout.pairs) switched off. */
+  pairsOff: number[];
+  neuronAblations: Ablation[];
+  toggleFeatureAblation: (a: FeatureAblation) => void;
+  togglePairOff: (q: number) => void;
+  toggleNeuronAblation: (a: Ablation) => void;
+  clearInterventions: () => void;
+}
+
+export interface SelectionSlice {
+  highlight: Highlight;
+  aliveOnly: boolean;
+  setHighlight: (h: Highlight) => void;
+  setAliveOnly: (v: boolean) => void;
+}
+
+export type Store = ExperimentSlice & RunSlice & InterventionSlice & SelectionSlice;
+
+function describeChange(before: ExperimentConfig, after: ExperimentConfig): string | null {
+  const changed = TRAINING_KEYS.filter((k) => before[k] !== after[k]);
+  if (changed.length === 0) return null;
+  const parts = changed.map((k) => `${k} ${String(before[k])} → ${String(after[k])}`);
+  return `${parts.join(', ')}: the run restarted from seed ${after.seed}.`;
+}
+
+function sameCut(a: Cut, dims: number[], layer: number): boolean {
+  return a.layer === layer && a.dims.length === dims.length && a.dims.every((d, i) => d === dims[i]);
+}
+
+export const useStore = create<Store>()((set, get) => ({
+  config: DEFAULT_EXPERIMENT,
+  problems: [],
+  notice: null,
+  generation: 0,
+  setConfig: (patch) => {
+    const before = get().config;
+    const after = { ...before, ...patch };
+    const notice = describeChange(before, after);
+    set({ config: after, ...(notice ? { notice, generation: get().generation + 1 } : {}) });
+  },
+  replaceConfig: (config, problems) => {
+    const notice = describeChange(get().config, config);
+    set({ config, problems, ...(notice ? { notice, generation: get().generation + 1 } : {}) });
+  },
+  toggleCut: (dims, layer) => {
+    const cuts = get().config.cuts;
+    const sorted = [...dims].sort((x, y) => x - y);
+    const on = cuts.some((c) => sameCut(c, sorted, layer));
+    const next = on ? cuts.filter((c) => !sameCut(c, sorted, layer)) : [...cuts, { dims: sorted, layer }];
+    set({ config: { ...get().config, cuts: next } });
+  },
+  dismissProblems: () => set({ problems: [] }),
+
+  status: 'idle',
+  step: 0,
+  engine: 'cpu',
+  message: null,
+  history: [],
+  scrubStep: null,
+  speed: 1,
+  setRun: (patch) => set(patch),
+  live: null,
+  addSnapshots: (batch) => {
+    const kept = batch.filter((b) => b.history).map((b) => b.snapshot);
+    set({ history: kept.length ? [...get().history, ...kept] : get().history, live: batch[batch.length - 1].snapshot });
+  },
+  clearHistory: () => set({ history: [], live: null, scrubStep: null, step: 0, featureAblations: [] }),
+  scrubTo: (step) => set({ scrubStep: step }),
+  setSpeed: (speed) => set({ speed }),
+
+  featureAblations: [],
+  pairsOff: [],
+  neuronAblations: [],
+  toggleFeatureAblation: (a) => {
+    const list = get().featureAblations;
+    const same = (x: FeatureAblation) => x.kind === a.kind && x.layer === a.layer && x.feature === a.feature;
+    set({ featureAblations: list.some(same) ? list.filter((x) => !same(x)) : [...list, a] });
+  },
+  togglePairOff: (q) => {
+    const list = get().pairsOff;
+    set({ pairsOff: list.includes(q) ? list.filter((x) => x !== q) : [...list, q] });
+  },
+  toggleNeuronAblation: (a) => {
+    const list = get().neuronAblations;
+    const same = (x: Ablation) => x.layer === a.layer && x.neuron === a.neuron;
+    set({ neuronAblations: list.some(same) ? list.filter((x) => !same(x)) : [...list, a] });
+  },
+  clearInterventions: () => set({ featureAblations: [], pairsOff: [], neuronAblations: [], config: { ...get().config, cuts: [] } }),
+
+  highlight: NO_HIGHLIGHT,
+  aliveOnly: true,
+  setHighlight: (highlight) => set({ highlight }),
+  setAliveOnly: (aliveOnly) => set({ aliveOnly }),
+}));
+
+/** The snapshot the views show: the scrubbed one, else the latest. */
+export function shownSnapshot(s: Pick<Store, 'history' | 'scrubStep' | 'live'>): RunSnapshot | null {
+  const h = s.history;
+  if (s.scrubStep === null || h.length === 0) return s.live ?? h[h.length - 1] ?? null;
+  let best = h[0];
+  for (const snap of h) if (snap.step <= s.scrubStep) best = snap;
+  return best;
+}

@@ -1,0 +1,151 @@
+/** Feature activations of every transcoder on all inputs: features × inputs heatmaps per kind and layer. */
+import { useMemo, useState } from 'react';
+import type { TranscoderKind } from '../core/config.ts';
+import { forward, inputLabel, outputClasses } from '../core/model/baseModel.ts';
+import type { TranscoderSnapshot } from '../core/snapshot.ts';
+import type { Layout } from '../core/transcoder/layout.ts';
+import type { HeatmapOptions } from './charts/heatmap.ts';
+import { fmt } from './charts/tooltip.ts';
+import type { ViewProps } from './types.ts';
+import {
+  DeadLayerNote,
+  featureLabel,
+  fireCounts,
+  HeatmapBox,
+  highlightedRow,
+  KIND_LABEL,
+  memberFits,
+  shownFeatures,
+} from './WeightsView.tsx';
+import './heatmaps.css';
+
+interface LayerActs {
+  layer: number;
+  features: number[];
+  alive: number;
+  counts: Int32Array;
+  /** features.length × N, row-major. */
+  values: Float64Array;
+}
+
+interface MemberActs {
+  kind: TranscoderKind;
+  layout: Layout;
+  layers: LayerActs[] | null;
+}
+
+/** Transposes each layer's N × F activations into shown-features × N rows, and finds the largest activation. */
+function gather(members: readonly TranscoderSnapshot[], layouts: readonly Layout[], n: number, aliveOnly: boolean) {
+  let max = 0;
+  const out: MemberActs[] = members.map((m, k) => {
+    const layout = layouts[k];
+    if (!layout || !memberFits(m, layout, n)) return { kind: m.kind, layout, layers: null };
+    const F = layout.features;
+    const layers = fireCounts(m.acts, layout, n).map((c, l): LayerActs => {
+      const features = shownFeatures(c, aliveOnly);
+      const values = new Float64Array(features.length * n);
+      features.forEach((f, r) => {
+        for (let i = 0; i < n; i++) values[r * n + i] = m.acts[l * n * F + i * F + f];
+      });
+      for (const v of values) max = Math.max(max, v);
+      return { layer: l, features, alive: c.reduce((s, x) => s + (x > 0 ? 1 : 0), 0), counts: c, values };
+    });
+    return { kind: m.kind, layout, layers };
+  });
+  return { members: out, max: max || 1 };
+}
+
+/** Activation heatmaps per kind and layer; columns are the inputs, labelled by their signs and the model's answer. */
+export function ActivationsView({ model, layouts, snapshot, highlight, onHighlight }: ViewProps) {
+  const [aliveOnly, setAliveOnly] = useState(true);
+  const n = model.n;
+  const inputs = useMemo(() => {
+    const truth = outputClasses(model, forward(model).resid);
+    const labels = Array.from({ length: n }, (_, i) => inputLabel(model, i));
+    return { labels, truth: truth.map((t) => (t ? 'TRUE' : 'FALSE')) };
+  }, [model, n]);
+  const data = useMemo(
+    () => (snapshot ? gather(snapshot.members, layouts, n, aliveOnly) : null),
+    [snapshot, layouts, n, aliveOnly],
+  );
+  const inputNames = model.inputDims.map((d) => model.dimNames[d]).join(' ');
+
+  const layerOpts = (kind: TranscoderKind, la: LayerActs, max: number): HeatmapOptions => ({
+    values: la.values,
+    rows: la.features.length,
+    cols: n,
+    rowLabels: la.features.map((f) => featureLabel(la.layer, f)),
+    colLabels: inputs.labels,
+    colSubLabels: inputs.truth,
+    stackColLabels: true,
+    stackKeys: model.inputDims.map((d) => model.dimNames[d]),
+    colour: 'sequential',
+    domain: [0, max],
+    title: `${KIND_LABEL[kind]} layer ${la.layer} activations`,
+    xTitle: 'input: signs, then the model output',
+    yTitle: 'feature',
+    highlightRow: highlightedRow(highlight, kind, la.layer, la.features),
+    highlightCol: highlight.input,
+    onHover: (r, c) =>
+      onHighlight({ input: c, feature: r === null ? null : { kind, layer: la.layer, index: la.features[r] } }),
+    cellTitle: (r, c) => {
+      const f = la.features[r];
+      return [
+        `${KIND_LABEL[kind]} layer ${la.layer}`,
+        `input ${c}: ${inputNames} = ${inputs.labels[c]}, model says ${inputs.truth[c]}`,
+        `feature ${featureLabel(la.layer, f)} (fires on ${la.counts[f]} of ${n} inputs)`,
+        `activation ${fmt(la.values[r * n + c])}`,
+      ];
+    },
+    width: 330,
+  });
+
+  return (
+    <section className="view view-activations heatmaps" data-testid="view-activations">
+      <header className="heatmaps-head">
+        <h2>Feature activations on every input</h2>
+        <label className="alive-toggle">
+          <input
+            type="checkbox"
+            checked={aliveOnly}
+            onChange={(e) => setAliveOnly(e.target.checked)}
+            data-testid="activations-alive-only"
+          />{' '}
+          alive features only
+        </label>
+      </header>
+      <p className="view-caption heatmaps-caption">
+        Rows are features, columns the {n} inputs by the signs of {inputNames}, with the model&apos;s answer
+        (TRUE where the output exceeds 0.5). White is 0 (not firing); one colour scale for every heatmap.
+      </p>
+      {data === null ? (
+        <p className="view-waiting">waiting for the first snapshot</p>
+      ) : (
+        <div className="heatmap-kinds">
+          {data.members.map((ma) => (
+            <div key={ma.kind} className={`heatmap-kind kind-${ma.kind}`} data-kind={ma.kind}>
+              <h3>{KIND_LABEL[ma.kind]}</h3>
+              {ma.layers === null ? (
+                <p className="view-waiting">this snapshot was trained with another configuration; waiting for a new one</p>
+              ) : (
+                <div className="heatmap-row">
+                  {ma.layers.map((la) => (
+                    <div key={la.layer} className="heatmap-layer">
+                      <h4>
+                        Layer {la.layer}: {la.alive} of {ma.layout.features} features alive
+                      </h4>
+                      {la.alive === 0 && (
+                        <DeadLayerNote kind={ma.kind} layer={la.layer} n={n} testId={`activations-dead-${ma.kind}-${la.layer}`} />
+                      )}
+                      {la.features.length > 0 && <HeatmapBox opts={layerOpts(ma.kind, la, data.max)} />}
+                    </div>
+                  ))}
+                </div>
+              )}
+            </div>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

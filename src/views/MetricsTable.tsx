@@ -1,0 +1,101 @@
+/** The write-up's Table 1 at the shown step: one column per transcoder kind, one row per metric and layer. */
+import type { TranscoderKind } from '../core/config.ts';
+import type { TranscoderSnapshot } from '../core/snapshot.ts';
+import type { ViewProps } from './types.ts';
+import './views.css';
+
+const KINDS: readonly TranscoderKind[] = ['clt', 'plt'];
+const COLUMN: Record<TranscoderKind, string> = { clt: 'JumpReLU CLT', plt: 'JumpReLU PLT' };
+
+/** One table row: its label, the test-id suffix, how to read and how to show the value. */
+interface Row {
+  label: string;
+  id: string;
+  read: (m: TranscoderSnapshot) => number | undefined;
+  format: (v: number) => string;
+  /** Layer of a per-layer row, else null. */
+  layer: number | null;
+  metric: string;
+  hint: string;
+}
+
+const percent = (v: number): string => `${Number((v * 100).toFixed(1))}%`;
+const twoDecimals = (v: number): string => v.toFixed(2);
+const fourSignificant = (v: number): string => (Number.isFinite(v) ? v.toPrecision(4) : String(v));
+const integer = (v: number): string => String(Math.round(v));
+
+/** The rows of Table 1 for a model with `layers` layers. */
+export function metricRows(layers: number): Row[] {
+  const perLayer = (metric: 'l0' | 'mse' | 'alive', name: string, format: (v: number) => string, hint: string): Row[] =>
+    Array.from({ length: layers }, (_, l) => ({
+      label: `${name} (layer ${l})`,
+      id: `${metric}-${l}`,
+      read: (m: TranscoderSnapshot) => m.metrics[metric][l],
+      format,
+      layer: l,
+      metric,
+      hint,
+    }));
+  return [
+    { label: 'Replacement accuracy', id: 'accuracy', read: (m) => m.metrics.accuracy, format: percent, layer: null, metric: 'accuracy',
+      hint: 'share of inputs where the chained replacement model gives the true output class' },
+    ...perLayer('l0', 'L0', twoDecimals, 'mean number of active features per input'),
+    ...perLayer('mse', 'MSE', fourSignificant, 'mean squared reconstruction error per dim, standardized units'),
+    ...perLayer('alive', 'Alive', integer, 'features active on at least one input'),
+    { label: 'Faithfulness', id: 'faithfulness', read: (m) => m.metrics.faithfulness, format: percent, layer: null, metric: 'faithfulness',
+      hint: 'mean agreement with the base model over the standard cuts of every hand-off' },
+    { label: 'Loss', id: 'loss', read: (m) => m.loss.loss, format: fourSignificant, layer: null, metric: 'loss',
+      hint: 'total training loss at this step: reconstruction + λ·sparsity + pre-activation' },
+  ];
+}
+
+/** Table 1 at the shown step; the CLT's empty later layers are flagged. */
+export function MetricsTable({ model, snapshot }: ViewProps) {
+  if (snapshot === null) {
+    return (
+      <section className="view view-metrics" data-testid="view-metrics">
+        <h2>Metrics</h2>
+        <p className="view-waiting">waiting for the first snapshot</p>
+      </section>
+    );
+  }
+  const members = KINDS.map((kind) => ({ kind, m: snapshot.members.find((s) => s.kind === kind) }));
+  const rows = metricRows(model.layers.length);
+  return (
+    <section className="view view-metrics" data-testid="view-metrics">
+      <h2>Metrics at step {snapshot.step}</h2>
+      <table className="metrics-table">
+        <thead>
+          <tr>
+            <th scope="col">Metric</th>
+            {members.map(({ kind }) => <th key={kind} scope="col">{COLUMN[kind]}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id}>
+              <th scope="row" title={row.hint}>{row.label}</th>
+              {members.map(({ kind, m }) => {
+                const v = m ? row.read(m) : undefined;
+                if (v === undefined) return <td key={kind} className="metric-missing">—</td>;
+                const skipped = kind === 'clt' && row.metric === 'l0' && row.layer !== null && row.layer > 0 && v === 0;
+                return (
+                  <td
+                    key={kind}
+                    className={skipped ? 'metric-value metric-warning' : 'metric-value'}
+                    data-testid={`metric-${kind}-${row.id}`}
+                    data-value={String(v)}
+                    title={skipped ? `no layer-${row.layer} features: the CLT skips this layer` : `${row.hint}: ${String(v)}`}
+                  >
+                    {row.format(v)}
+                    {skipped && <span className="metric-flag" aria-hidden="true"> ⚠</span>}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

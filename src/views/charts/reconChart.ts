@@ -1,0 +1,132 @@
+/** A framework-free d3 drawer: one output dim over every input, the truth as bars and reconstructions as markers. */
+import * as d3 from 'd3';
+import { fmt, hideTooltip, showTooltip } from './tooltip.ts';
+
+/** One reconstruction drawn as a marker per input. */
+export interface ReconSeries {
+  name: string;
+  colour: string;
+  symbol: 'circle' | 'diamond' | 'triangle' | 'square';
+  /** One value per input. */
+  values: Float64Array;
+}
+
+export interface ReconChartOptions {
+  title: string;
+  /** Y axis title including its unit. */
+  yLabel: string;
+  /** One label per input (x axis), drawn one character per row, e.g. "+−+−". */
+  labels: readonly string[];
+  /** Names of the label rows, drawn left of them (e.g. the input dims a, b, c, d). */
+  rowNames?: readonly string[];
+  width?: number;
+  height?: number;
+  /** Called with the input under the pointer, and null when the pointer leaves. */
+  onHover?: (input: number | null) => void;
+}
+
+/** What a drawn chart offers: moving the input outline without redrawing, and removal. */
+export interface ReconChartHandle {
+  setHighlight(input: number | null): void;
+  destroy(): void;
+}
+
+const M = { top: 22, right: 8, bottom: 50, left: 44 };
+/** Line height of the stacked input labels. */
+const ROW = 9.5;
+const SYMBOLS = { circle: d3.symbolCircle, diamond: d3.symbolDiamond, triangle: d3.symbolTriangle, square: d3.symbolSquare };
+
+/** Draws the true values and reconstructions of one dim; `truth` has one value per label. */
+export function drawReconChart(
+  container: HTMLElement,
+  truth: Float64Array,
+  series: readonly ReconSeries[],
+  opts: ReconChartOptions,
+): ReconChartHandle {
+  const W = opts.width ?? 270;
+  const H = opts.height ?? 180;
+  const iw = W - M.left - M.right;
+  const ih = H - M.top - M.bottom;
+  const n = truth.length;
+  const svg = d3.select(container).append('svg').attr('class', 'chart recon-chart')
+    .attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('aria-label', opts.title);
+  svg.append('text').attr('class', 'chart-title').attr('x', M.left).attr('y', 14).text(opts.title);
+  const g = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
+
+  let lo = 0;
+  let hi = 0;
+  for (const v of truth) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  for (const s of series) for (const v of s.values) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  if (hi - lo < 1e-9) hi = lo + 1;
+  const x = d3.scaleBand<number>().domain(d3.range(n)).range([0, iw]).paddingInner(0.2).paddingOuter(0.1);
+  const y = d3.scaleLinear().domain([lo, hi + 0.08 * (hi - lo)]).range([ih, 0]).nice();
+  const bw = x.bandwidth();
+
+  const outline = g.append('rect').attr('class', 'input-outline').attr('y', -4).attr('height', ih + 8)
+    .attr('width', x.step()).style('display', 'none');
+  g.append('g').attr('class', 'axis y-axis').call(d3.axisLeft(y).ticks(4));
+  g.append('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${ih})`)
+    .call(d3.axisBottom(x).tickSizeOuter(0).tickSize(3).tickFormat(() => ''));
+  // Input labels stacked one sign per row, so each column reads as that input's values.
+  const stack = g.append('g').attr('class', 'input-axis').attr('transform', `translate(0,${ih + 12})`);
+  for (let i = 0; i < n; i++) {
+    const t = stack.append('text').attr('x', (x(i) ?? 0) + bw / 2).attr('text-anchor', 'middle');
+    [...(opts.labels[i] ?? String(i))].forEach((ch, r) => t.append('tspan').attr('x', (x(i) ?? 0) + bw / 2).attr('y', r * ROW).text(ch));
+  }
+  (opts.rowNames ?? []).forEach((name, r) =>
+    stack.append('text').attr('class', 'row-name').attr('x', -4).attr('y', r * ROW).attr('text-anchor', 'end').text(name));
+  g.append('line').attr('class', 'zero-line').attr('x1', 0).attr('x2', iw).attr('y1', y(0)).attr('y2', y(0));
+  g.append('text').attr('class', 'axis-title').attr('transform', `translate(${-34},${ih / 2}) rotate(-90)`)
+    .attr('text-anchor', 'middle').text(opts.yLabel);
+
+  const bars = g.append('g').attr('class', 'truth');
+  for (let i = 0; i < n; i++) {
+    const v = truth[i];
+    bars.append('rect').attr('x', x(i) ?? 0).attr('width', bw)
+      .attr('y', y(Math.max(0, v))).attr('height', Math.abs(y(v) - y(0)));
+  }
+  // Markers sit side by side inside each band so equal values stay visible.
+  series.forEach((s, k) => {
+    const offset = series.length > 1 ? (k / (series.length - 1) - 0.5) * bw * 0.6 : 0;
+    const sym = d3.symbol(SYMBOLS[s.symbol], 34);
+    const layer = g.append('g').attr('class', 'recon-series');
+    for (let i = 0; i < n; i++) {
+      const v = s.values[i];
+      if (!Number.isFinite(v)) continue;
+      layer.append('path').attr('d', sym()).attr('fill', s.colour).attr('stroke', 'white').attr('stroke-width', 0.6)
+        .attr('transform', `translate(${(x(i) ?? 0) + bw / 2 + offset},${y(v)})`);
+    }
+  });
+
+  const hit = g.append('g').attr('class', 'hit');
+  for (let i = 0; i < n; i++) {
+    hit.append('rect').attr('x', (x(i) ?? 0) - (x.step() - bw) / 2).attr('width', x.step()).attr('y', 0).attr('height', ih)
+      .attr('fill', 'transparent')
+      .on('pointermove', (event: PointerEvent) => {
+        const lines = [`input ${i} (${opts.labels[i] ?? ''})`, `true: ${fmt(truth[i])}`];
+        for (const s of series) lines.push(`${s.name}: ${fmt(s.values[i])} (error ${fmt(s.values[i] - truth[i])})`);
+        showTooltip(event.clientX, event.clientY, lines);
+      })
+      .on('pointerenter', () => opts.onHover?.(i));
+  }
+  // Leaving the whole strip (not one band) clears the hover, so moving across bands does not flicker.
+  hit.on('pointerleave', () => {
+    hideTooltip();
+    opts.onHover?.(null);
+  });
+
+  const setHighlight = (input: number | null): void => {
+    if (input === null || input < 0 || input >= n) {
+      outline.style('display', 'none');
+      return;
+    }
+    outline.style('display', null).attr('x', (x(input) ?? 0) - (x.step() - bw) / 2);
+  };
+  return {
+    setHighlight,
+    destroy: () => {
+      hideTooltip();
+      svg.remove();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The training worker's message protocol, types only: requests from the page, events back.
+ * Every event carries the `run` id of the request that started its run, so the client can drop
+ * events from a run that `start`, `reset` or `setConfig` has since replaced.
+ */
+import type { ExperimentConfig } from '../core/config.ts';
+import type { EngineName } from '../core/engine.ts';
+import type { RunSnapshot } from '../core/snapshot.ts';
+
+/** Builds the engine for a fresh run and starts training it. */
+export interface StartRequest {
+  type: 'start';
+  /** Run id chosen by the client; events of this run echo it. */
+  run: number;
+  config: ExperimentConfig;
+  /** Share of full speed, in (0, 1]; 1 trains as fast as the engine can. */
+  speed: number;
+}
+
+/** Stops training after the current chunk; the run stays where it is. */
+export interface PauseRequest {
+  type: 'pause';
+}
+
+/** Resumes training from an idle or paused run. */
+export interface PlayRequest {
+  type: 'play';
+}
+
+/** Runs exactly `count` more steps (fewer if the run ends first), then stays paused. */
+export interface StepRequest {
+  type: 'step';
+  count: number;
+}
+
+/** Rebuilds the current config's run at step 0 from its seed and leaves it idle. */
+export interface ResetRequest {
+  type: 'reset';
+  run: number;
+}
+
+/** Replaces the config and restarts from step 0; a run that was training keeps training. */
+export interface SetConfigRequest {
+  type: 'setConfig';
+  run: number;
+  config: ExperimentConfig;
+}
+
+/** Changes the throttle without restarting. */
+export interface SetSpeedRequest {
+  type: 'setSpeed';
+  /** Share of full speed, in (0, 1]. */
+  speed: number;
+}
+
+/** Every request the page sends to the worker. */
+export type WorkerRequest =
+  | StartRequest
+  | PauseRequest
+  | PlayRequest
+  | StepRequest
+  | ResetRequest
+  | SetConfigRequest
+  | SetSpeedRequest;
+
+/** Lifecycle of a run, as the `status` test id reports it. */
+export type TrainerStatus = 'idle' | 'training' | 'paused' | 'done' | 'error';
+
+/** One snapshot of every member; its typed arrays arrive as transferred buffers. */
+export interface SnapshotEvent {
+  type: 'snapshot';
+  run: number;
+  snapshot: RunSnapshot;
+  /**
+   * True at the deterministic history steps (0, every `snapshotEvery` steps, the last step),
+   * which are the same whatever the speed or pauses; false for the extra live snapshots sent
+   * between them so the page updates at least 20 times a second.
+   */
+  history: boolean;
+}
+
+/** The run changed state; sent on every transition. */
+export interface StatusEvent {
+  type: 'status';
+  run: number;
+  status: TrainerStatus;
+  /** The step the page is showing: the engine's step, or the last good one after divergence. */
+  step: number;
+  engine: EngineName;
+  /** Why, when status is `error`; a sentence a person can act on. */
+  message?: string;
+}
+
+/** A request could not be carried out (bad value, engine failure, worker crash). */
+export interface TrainerErrorEvent {
+  type: 'error';
+  run: number;
+  message: string;
+}
+
+/** Every event the worker sends to the page. */
+export type WorkerEvent = SnapshotEvent | StatusEvent | TrainerErrorEvent;

@@ -1,0 +1,292 @@
+/** The worker protocol end to end in Node: a TrainingSession on one port, a TrainerClient on the other. */
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_EXPERIMENT, type ExperimentConfig } from '../core/config.ts';
+import { CpuEngine, type Engine, type MemberSpec } from '../core/engine.ts';
+import type { BaseModel } from '../core/model/baseModel.ts';
+import type { LossParts } from '../core/transcoder/cpuTrainer.ts';
+import { TrainerClient, type TrainerEndpoint } from './client.ts';
+import type { SnapshotEvent, StatusEvent, WorkerEvent, WorkerRequest } from './protocol.ts';
+import { isHistoryStep, snapshotEvery, TrainingSession, type EngineFactory } from './session.ts';
+
+// Small transcoders keep each snapshot cheap; the protocol does not care about F.
+const SHORT: ExperimentConfig = { ...DEFAULT_EXPERIMENT, features: 8, steps: 600 };
+const LONG: ExperimentConfig = { ...SHORT, steps: 200_000 };
+
+const cpu: EngineFactory = (model, members) => new CpuEngine(model, members);
+
+interface Harness {
+  client: TrainerClient;
+  session: TrainingSession;
+  events: WorkerEvent[];
+  /** Resolves with the first event (already received or later) that passes `pred`. */
+  waitFor<E extends WorkerEvent>(pred: (e: WorkerEvent) => e is E, ms?: number): Promise<E>;
+  snapshots(): SnapshotEvent[];
+}
+
+const open: MessagePort[] = [];
+const sessions: TrainingSession[] = [];
+
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.dispose();
+  for (const p of open.splice(0)) p.close();
+});
+
+function harness(factory: EngineFactory = cpu): Harness {
+  const { port1, port2 } = new MessageChannel();
+  open.push(port1, port2);
+  const session = new TrainingSession((event, transfer) => port1.postMessage(event, transfer as ArrayBuffer[]), factory);
+  sessions.push(session);
+  port1.on('message', (req: WorkerRequest) => void session.handle(req));
+  const client = new TrainerClient(port2 as unknown as TrainerEndpoint);
+  const events: WorkerEvent[] = [];
+  const waiters: (() => void)[] = [];
+  client.onEvent((e) => {
+    events.push(e);
+    for (const w of waiters.slice()) w();
+  });
+  const waitFor = <E extends WorkerEvent>(pred: (e: WorkerEvent) => e is E, ms = 15_000): Promise<E> =>
+    new Promise<E>((resolve, reject) => {
+      let from = 0;
+      const check = (): void => {
+        for (; from < events.length; from++) {
+          const e = events[from];
+          if (pred(e)) {
+            waiters.splice(waiters.indexOf(check), 1);
+            clearTimeout(timer);
+            resolve(e);
+            return;
+          }
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(check), 1);
+        reject(new Error(`timed out; last events: ${JSON.stringify(events.slice(-3).map(brief))}`));
+      }, ms);
+      waiters.push(check);
+      check();
+    });
+  const snapshots = () => events.filter((e): e is SnapshotEvent => e.type === 'snapshot');
+  return { client, session, events, waitFor, snapshots };
+}
+
+function brief(e: WorkerEvent): unknown {
+  return e.type === 'snapshot' ? { type: e.type, step: e.snapshot.step } : e;
+}
+
+const isStatus =
+  (status: StatusEvent['status'], step?: number) =>
+  (e: WorkerEvent): e is StatusEvent =>
+    e.type === 'status' && e.status === status && (step === undefined || e.step === step);
+const isSnapshotAfter =
+  (step: number) =>
+  (e: WorkerEvent): e is SnapshotEvent =>
+    e.type === 'snapshot' && e.snapshot.step > step;
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function finalParams(config: ExperimentConfig): Promise<Float64Array[]> {
+  const h = harness();
+  h.client.start(config);
+  await h.waitFor(isStatus('done'));
+  const last = h.snapshots().at(-1)!;
+  expect(last.snapshot.step).toBe(config.steps);
+  return last.snapshot.members.map((m) => m.params);
+}
+
+describe('TrainingSession over a MessageChannel', () => {
+  it('trains to done, posting history snapshots at the deterministic steps with metrics', async () => {
+    const h = harness();
+    h.client.start(SHORT);
+    const done = await h.waitFor(isStatus('done'));
+    expect(done.step).toBe(600);
+    expect(done.engine).toBe('cpu');
+    const statuses = h.events.filter((e) => e.type === 'status').map((e) => (e as StatusEvent).status);
+    expect(statuses).toEqual(['training', 'done']);
+    const every = snapshotEvery(600);
+    expect(every).toBe(2);
+    const history = h.snapshots().filter((e) => e.history);
+    expect(history.map((e) => e.snapshot.step)).toEqual(Array.from({ length: 301 }, (_, k) => k * every));
+    for (const e of h.snapshots()) {
+      expect(isHistoryStep(e.snapshot.step, 600)).toBe(e.history);
+      expect(e.snapshot.totalSteps).toBe(600);
+      expect(e.snapshot.members.map((m) => m.kind)).toEqual(['clt', 'plt']);
+    }
+    const last = history.at(-1)!.snapshot;
+    for (const m of last.members) {
+      expect(m.step).toBe(600);
+      expect(m.metrics.l0).toHaveLength(2);
+      expect(m.metrics.accuracy).toBeGreaterThanOrEqual(0);
+      expect(Number.isFinite(m.loss.loss)).toBe(true);
+      expect(m.params.length).toBeGreaterThan(0);
+      expect(m.acts.length).toBe(2 * 16 * 8);
+      expect(m.recon.length).toBe(2 * 16 * 9);
+    }
+    // The CLT decodes to both layers from layer 0, the PLT only to its own: more parameters.
+    expect(last.members[0].params.length).toBeGreaterThan(last.members[1].params.length);
+  });
+
+  it('gives bit-identical final parameters for two runs of one config', async () => {
+    const [a, b] = [await finalParams(SHORT), await finalParams(SHORT)];
+    expect(a).toHaveLength(2);
+    for (let i = 0; i < 2; i++) expect(Buffer.from(a[i].buffer).equals(Buffer.from(b[i].buffer))).toBe(true);
+    const c = await finalParams({ ...SHORT, seed: 1 });
+    expect(Buffer.from(a[0].buffer).equals(Buffer.from(c[0].buffer))).toBe(false);
+  });
+
+  it('streams at least 20 snapshots a second on a long run, and pause stops progress', async () => {
+    const h = harness();
+    h.client.start(LONG);
+    await h.waitFor(isSnapshotAfter(0));
+    const t0 = performance.now();
+    const n0 = h.snapshots().length;
+    await delay(1000);
+    const rate = (h.snapshots().length - n0) / ((performance.now() - t0) / 1000);
+    expect(rate).toBeGreaterThanOrEqual(20);
+    // History snapshots come every 667 steps; the rest are live ones between them.
+    expect(h.snapshots().some((e) => !e.history)).toBe(true);
+
+    h.client.pause();
+    const paused = await h.waitFor(isStatus('paused'));
+    const count = h.events.length;
+    await delay(200);
+    expect(h.events.length).toBe(count);
+    expect(h.snapshots().at(-1)!.snapshot.step).toBeLessThanOrEqual(paused.step);
+
+    h.client.step(5);
+    const stepped = await h.waitFor(isStatus('paused', paused.step + 5));
+    expect(stepped.step).toBe(paused.step + 5);
+    expect(h.snapshots().at(-1)!.snapshot.step).toBe(paused.step + 5);
+    await delay(100);
+    expect(h.snapshots().at(-1)!.snapshot.step).toBe(paused.step + 5);
+
+    h.client.play();
+    await h.waitFor(isSnapshotAfter(paused.step + 5));
+  });
+
+  it('throttles: speed 0.1 trains well under half as fast as speed 1', async () => {
+    const rateAt = async (speed: number): Promise<number> => {
+      const h = harness();
+      h.client.start(LONG, speed);
+      await h.waitFor(isSnapshotAfter(0));
+      const s0 = h.snapshots().at(-1)!.snapshot.step;
+      await delay(600);
+      return h.snapshots().at(-1)!.snapshot.step - s0;
+    };
+    const fast = await rateAt(1);
+    const slow = await rateAt(0.1);
+    expect(slow).toBeGreaterThan(0);
+    expect(slow / fast).toBeLessThan(0.35);
+  });
+
+  it('setConfig restarts from step 0 and drops events of the replaced run', async () => {
+    const h = harness();
+    h.client.start(LONG);
+    await h.waitFor(isSnapshotAfter(100));
+    const oldRun = h.client.run;
+    h.client.setConfig({ ...LONG, seed: 7 });
+    const from = h.events.length;
+    const first = await h.waitFor((e): e is SnapshotEvent => e.type === 'snapshot' && e.run !== oldRun);
+    expect(first.snapshot.step).toBe(0);
+    expect(first.history).toBe(true);
+    expect(h.events.slice(from).every((e) => e.run === h.client.run)).toBe(true);
+    await h.waitFor((e): e is StatusEvent => e.type === 'status' && e.status === 'training' && e.run !== oldRun);
+
+    h.client.reset();
+    const idle = await h.waitFor(isStatus('idle', 0));
+    expect(idle.run).toBe(h.client.run);
+    const count = h.events.length;
+    await delay(100);
+    expect(h.events.length).toBe(count);
+  });
+
+  it('stops a diverging run at the last finite step with status error', async () => {
+    // Adam moves each parameter by at most about lr per step, so no config within BOUNDS made
+    // the CPU engine's loss non-finite in a test-sized run (lr 1 with λ 100, λ_p 1, l0 penalty,
+    // 3,000 steps all stayed finite); an engine whose loss turns NaN after step 37 stands in.
+    const h = harness((model, members) => Promise.resolve(new NanAfter(37, model, members)));
+    h.client.start(SHORT);
+    const error = await h.waitFor(isStatus('error'));
+    const last = h.snapshots().at(-1)!.snapshot;
+    expect(last.step).toBe(36);
+    expect(error.step).toBe(36);
+    expect(error.message).toBe('Training diverged by step 38: loss became NaN; showing the last finite step 36. Lower the learning rate.');
+    expect(h.snapshots().every((e) => e.snapshot.step <= 36)).toBe(true);
+    for (const m of last.members) expect(Number.isFinite(m.loss.loss)).toBe(true);
+    // A diverged run does not resume; a new config does.
+    h.client.play();
+    await delay(50);
+    expect(h.snapshots().at(-1)!.snapshot.step).toBe(36);
+    h.client.setConfig({ ...SHORT, lr: 1e-3 });
+    await h.waitFor(isStatus('training'));
+  });
+
+  it('reports bad requests as error events instead of training', async () => {
+    const h = harness();
+    h.client.step(3);
+    const e1 = await h.waitFor((e): e is WorkerEvent => e.type === 'error');
+    expect(e1.type === 'error' && e1.message).toMatch(/start a run first/);
+    h.client.start({ ...SHORT, lambda: -1 });
+    const bad = await h.waitFor(isStatus('error'));
+    expect(bad.message).toMatch(/lambda must be between/);
+    h.client.setSpeed(0);
+    await h.waitFor((e): e is WorkerEvent => e.type === 'error' && e.message.startsWith('speed'));
+  });
+});
+
+describe('TrainerClient', () => {
+  it('drops stale run ids and surfaces worker errors as error events', () => {
+    const target = new EventTarget();
+    const sent: WorkerRequest[] = [];
+    const endpoint: TrainerEndpoint = {
+      postMessage: (m) => sent.push(m),
+      addEventListener: (t, l) => target.addEventListener(t, l),
+      removeEventListener: (t, l) => target.removeEventListener(t, l),
+    };
+    const client = new TrainerClient(endpoint);
+    const got: WorkerEvent[] = [];
+    const off = client.onEvent((e) => got.push(e));
+    client.start(SHORT, 0.5);
+    client.setConfig(SHORT);
+    expect(sent.map((r) => r.type)).toEqual(['start', 'setConfig']);
+    expect(client.run).toBe(2);
+    const deliver = (data: WorkerEvent) => target.dispatchEvent(new MessageEvent('message', { data }));
+    deliver({ type: 'error', run: 1, message: 'stale' });
+    deliver({ type: 'error', run: 2, message: 'fresh' });
+    expect(got.map((e) => e.type === 'error' && e.message)).toEqual(['fresh']);
+    target.dispatchEvent(Object.assign(new Event('error'), { message: 'boom' }));
+    expect(got.at(-1)).toEqual({ type: 'error', run: 2, message: 'The training worker stopped: boom.' });
+    off();
+    deliver({ type: 'error', run: 2, message: 'after unsubscribe' });
+    expect(got).toHaveLength(2);
+  });
+});
+
+/** A CPU engine whose reported loss turns NaN once it passes `after` steps. */
+class NanAfter implements Engine {
+  readonly name = 'cpu' as const;
+  private readonly inner: CpuEngine;
+  constructor(
+    private readonly after: number,
+    model: BaseModel,
+    members: readonly MemberSpec[],
+  ) {
+    this.inner = new CpuEngine(model, members);
+  }
+  get step() {
+    return this.inner.step;
+  }
+  get data() {
+    return this.inner.data;
+  }
+  train(count: number) {
+    return this.inner.train(count);
+  }
+  readParams(i: number) {
+    return this.inner.readParams(i);
+  }
+  lossParts(i: number): LossParts {
+    const parts = this.inner.lossParts(i);
+    return this.step > this.after ? { ...parts, loss: NaN } : parts;
+  }
+  dispose() {}
+}

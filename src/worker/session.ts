@@ -1,0 +1,409 @@
+/**
+ * A training session: the worker's whole logic, free of Worker globals so Node tests drive it
+ * over a MessageChannel. It trains in short chunks and yields between them, so pause, reset and
+ * setConfig land within one chunk; snapshots go out as transferred buffers.
+ */
+import { checkBound, NORMS, PENALTIES, BOUNDS, type ExperimentConfig, type NumericKey, type TrainConfig } from '../core/config.ts';
+import type { Engine, MemberSpec } from '../core/engine.ts';
+import type { BaseModel } from '../core/model/baseModel.ts';
+import { xorAndModel } from '../core/model/xorAnd.ts';
+import { transcoderLayout } from '../core/run.ts';
+import { snapshotOf, snapshotTransfers, type TranscoderSnapshot } from '../core/snapshot.ts';
+import type { Layout } from '../core/transcoder/layout.ts';
+import type { TrainerStatus, WorkerEvent, WorkerRequest } from './protocol.ts';
+
+/** Wall-clock length of one chunk of work before the session yields to its message queue. */
+const CHUNK_MS = 12;
+/** Gap between snapshot starts while training: about 30 updates a second. */
+const LIVE_MS = 33;
+/** History snapshots per run, so the scrubber's resolution does not depend on the run length. */
+const HISTORY_POINTS = 300;
+
+/** Sends one event, handing over the listed buffers. */
+export type PostEvent = (event: WorkerEvent, transfer: Transferable[]) => void;
+
+/** Builds the engine that trains a population; the CPU engine now, the WebGPU engine later. */
+export type EngineFactory = (model: BaseModel, members: readonly MemberSpec[]) => Engine | Promise<Engine>;
+
+type Result<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Steps between history snapshots for a run of `steps` steps. */
+export function snapshotEvery(steps: number): number {
+  return Math.max(1, Math.round(steps / HISTORY_POINTS));
+}
+
+/** Whether `step` is one of the run's deterministic history steps (0, every k-th, the last). */
+export function isHistoryStep(step: number, steps: number): boolean {
+  return step === 0 || step === steps || step % snapshotEvery(steps) === 0;
+}
+
+/** The first history step after `step`. */
+export function nextHistoryStep(step: number, steps: number): number {
+  const k = snapshotEvery(steps);
+  return Math.min(steps, (Math.floor(step / k) + 1) * k);
+}
+
+/** The ground-truth model a config trains on; the circuit compiler plugs in here. */
+export function modelFor(config: ExperimentConfig): Result<BaseModel> {
+  if (config.circuit === '') return { ok: true, value: xorAndModel() };
+  return { ok: false, message: `Custom circuits are not supported yet ("${config.circuit}"); clear the circuit to use the XOR-AND model.` };
+}
+
+/** The population every run trains: a CLT and a PLT under the same config (the window only changes the CLT). */
+export function membersFor(config: TrainConfig): MemberSpec[] {
+  return [
+    { kind: 'clt', config },
+    { kind: 'plt', config },
+  ];
+}
+
+/** Returns a message naming the first option out of range, else null. */
+export function configProblem(config: ExperimentConfig): string | null {
+  for (const key of Object.keys(BOUNDS) as NumericKey[]) {
+    const problem = checkBound(key, config[key]);
+    if (problem) return problem;
+  }
+  if (!PENALTIES.includes(config.penalty)) return `penalty must be one of ${PENALTIES.join(', ')}`;
+  if (!NORMS.includes(config.norm)) return `norm must be one of ${NORMS.join(', ')}`;
+  return null;
+}
+
+/**
+ * Resolves on a fresh macrotask, after messages already queued. Node: setImmediate (its ports
+ * drain up to 1,000 self-posted messages per wake-up, which would starve requests). Browsers:
+ * a MessageChannel, since nested setTimeout(0) is clamped to 4 ms, a third of a chunk.
+ */
+function macrotaskYielder(): { next: () => Promise<void>; close: () => void } {
+  if (typeof setImmediate === 'function' || typeof MessageChannel === 'undefined') {
+    const later = typeof setImmediate === 'function' ? setImmediate : (f: () => void) => setTimeout(f, 0);
+    return { next: () => new Promise((resolve) => later(resolve)), close: () => {} };
+  }
+  const channel = new MessageChannel();
+  let pending: (() => void) | null = null;
+  channel.port1.onmessage = () => {
+    const resolve = pending;
+    pending = null;
+    resolve?.();
+  };
+  return {
+    next: () =>
+      new Promise((resolve) => {
+        pending = resolve;
+        channel.port2.postMessage(null);
+      }),
+    close: () => channel.port1.close(),
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function allFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+interface RunState {
+  config: ExperimentConfig;
+  model: BaseModel;
+  specs: MemberSpec[];
+  layouts: Layout[];
+  engine: Engine;
+}
+
+/**
+ * Runs one experiment at a time for one page. Speed s in (0, 1] throttles by sleeping after
+ * each chunk until training has filled s of the wall clock, with chunks shrunk to s × 12 ms so
+ * requests and live snapshots still come every few milliseconds; s = 0.1 trains about a tenth
+ * as many steps a second as s = 1 (a little more, since at s = 1 snapshots take a share too).
+ */
+export class TrainingSession {
+  /** The client's id for the current run, echoed on every event. */
+  private run = 0;
+  /** Bumped on every rebuild: async work that started under an older generation is dropped. */
+  private gen = 0;
+  private current: RunState | null = null;
+  private status: TrainerStatus = 'idle';
+  private speed = 1;
+  /** While stepping: the step to stop at. */
+  private stepTarget: number | null = null;
+  /** Step of the last snapshot posted: the last good one if the run diverges. */
+  private lastPosted = 0;
+  /** When the next live snapshot is due: LIVE_MS after the last one started. */
+  private liveDue = 0;
+  /** Running estimate of one step's cost, sizing each engine call to the chunk. */
+  private msPerStep = 0.5;
+  private looping = false;
+  /** Throttle deadline: when the next chunk may start at the current speed. */
+  private due = 0;
+  private inFlight: Promise<unknown> = Promise.resolve();
+  private queue: Promise<void> = Promise.resolve();
+  private readonly yielder = macrotaskYielder();
+
+  constructor(
+    private readonly post: PostEvent,
+    private readonly createEngine: EngineFactory,
+  ) {}
+
+  /** Applies one request after those before it; resolves when it has been applied. */
+  handle(req: WorkerRequest): Promise<void> {
+    this.queue = this.queue.then(() => this.apply(req)).catch((e: unknown) => this.fail(e));
+    return this.queue;
+  }
+
+  /** Stops training and releases the engine. */
+  dispose(): void {
+    this.gen++;
+    this.status = 'idle';
+    this.stepTarget = null;
+    this.retire();
+    this.yielder.close();
+  }
+
+  private async apply(req: WorkerRequest): Promise<void> {
+    switch (req.type) {
+      case 'start':
+        this.run = req.run;
+        this.setSpeed(req.speed);
+        await this.rebuild(req.config, 'training');
+        return;
+      case 'setConfig': {
+        this.run = req.run;
+        const resume = this.status === 'training' || this.status === 'done' || this.status === 'error';
+        await this.rebuild(req.config, resume ? 'training' : 'idle');
+        return;
+      }
+      case 'reset':
+        this.run = req.run;
+        if (!this.current) return this.error('Nothing to reset: start a run first.');
+        await this.rebuild(this.current.config, 'idle');
+        return;
+      case 'pause': {
+        const cur = this.current;
+        if (!cur || (this.status !== 'training' && this.stepTarget === null)) return;
+        this.stepTarget = null;
+        this.status = 'paused';
+        // Live snapshots lag by up to 33 ms: show the step the run actually stopped at.
+        const at = cur.engine.step;
+        if (this.lastPosted !== at && !(await this.postSnapshot(this.gen, isHistoryStep(at, cur.config.steps)))) return;
+        this.setStatus('paused');
+        return;
+      }
+      case 'play':
+        if (!this.current) return this.error('Nothing to play: start a run first.');
+        if (this.status === 'error' || this.status === 'done') return this.setStatus(this.status);
+        this.stepTarget = null;
+        this.setStatus('training');
+        this.kick();
+        return;
+      case 'step':
+        return this.stepBy(req.count);
+      case 'setSpeed':
+        this.setSpeed(req.speed);
+        return;
+    }
+  }
+
+  private stepBy(count: number): void {
+    if (!Number.isInteger(count) || count < 1) return this.error(`step count must be a positive integer, got ${count}`);
+    const cur = this.current;
+    if (!cur) return this.error('Nothing to step: start a run first.');
+    if (this.status === 'error' || this.status === 'done') return this.setStatus(this.status);
+    if (this.status === 'training') this.setStatus('paused');
+    this.status = 'paused';
+    this.stepTarget = Math.min(cur.config.steps, (this.stepTarget ?? cur.engine.step) + count);
+    this.kick();
+  }
+
+  private setSpeed(speed: number): void {
+    if (speed > 0 && speed <= 1) this.speed = speed;
+    else this.error(`speed must be in (0, 1], got ${speed}`);
+  }
+
+  /** Replaces the run with a fresh one at step 0 and posts its first snapshot. */
+  private async rebuild(config: ExperimentConfig, then: 'training' | 'idle'): Promise<void> {
+    const gen = ++this.gen;
+    this.stepTarget = null;
+    // Silently idle until step 0 is posted, so no chunk runs on the new engine before it.
+    this.status = 'idle';
+    this.retire();
+    const problem = configProblem(config);
+    const model = problem === null ? modelFor(config) : ({ ok: false, message: problem } as const);
+    if (!model.ok) return this.setStatus('error', model.message, 0);
+    const specs = membersFor(config);
+    const engine = await this.createEngine(model.value, specs);
+    if (gen !== this.gen) return engine.dispose();
+    const layouts = specs.map((m) => transcoderLayout(m.kind, model.value, config));
+    this.current = { config, model: model.value, specs, layouts, engine };
+    this.lastPosted = 0;
+    if (!(await this.postSnapshot(gen, true))) return;
+    this.setStatus(then);
+    if (then === 'training') this.kick();
+  }
+
+  /** Drops the current run; its engine is disposed once the chunk using it has finished. */
+  private retire(): void {
+    const old = this.current;
+    this.current = null;
+    if (old) void this.inFlight.then(() => old.engine.dispose());
+  }
+
+  private wantsWork(): boolean {
+    return this.current !== null && (this.status === 'training' || this.stepTarget !== null);
+  }
+
+  private kick(): void {
+    if (this.looping) return;
+    this.looping = true;
+    void this.loop().finally(() => {
+      this.looping = false;
+      // A request may have asked for work between the loop's last check and now.
+      if (this.wantsWork()) this.kick();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.wantsWork()) {
+      const started = performance.now();
+      const chunk = this.chunk();
+      this.inFlight = chunk.catch(() => 0);
+      let trainMs: number;
+      try {
+        trainMs = await chunk;
+      } catch (e) {
+        return this.fail(e);
+      }
+      if (!this.wantsWork()) return;
+      if (this.speed < 1) await sleep(this.throttle(started, trainMs));
+      else await this.yielder.next();
+    }
+  }
+
+  /**
+   * How long to sleep so that training fills `speed` of the wall clock: each chunk earns
+   * trainMs / speed of time from a running deadline, which also absorbs timers that oversleep.
+   */
+  private throttle(started: number, trainMs: number): number {
+    // After a pause or a slow snapshot, start a fresh deadline rather than racing to catch up.
+    const base = started - this.due < 50 ? Math.max(this.due, started - CHUNK_MS) : started;
+    this.due = base + trainMs / this.speed;
+    return Math.max(0, this.due - performance.now());
+  }
+
+  /** Trains for about one chunk's time; returns the milliseconds spent inside the engine. */
+  private async chunk(): Promise<number> {
+    const cur = this.current;
+    if (!cur) return 0;
+    const { engine, config } = cur;
+    const gen = this.gen;
+    const total = config.steps;
+    const t0 = performance.now();
+    const budget = CHUNK_MS * this.speed;
+    let trainMs = 0;
+    for (;;) {
+      // An async engine lets requests in between calls: a pause must stop the chunk too.
+      if (!this.wantsWork()) return trainMs;
+      const limit = this.stepTarget ?? total;
+      const step = engine.step;
+      if (step >= limit) break;
+      const now = performance.now();
+      // End the call when a live snapshot falls due, so snapshots keep their rhythm.
+      const room = Math.min(budget - trainMs, CHUNK_MS - (now - t0), this.liveDue - now);
+      // Each call ends on a history step at the latest, so history steps never depend on timing.
+      const n = Math.max(1, Math.min(Math.floor(room / this.msPerStep), nextHistoryStep(step, total) - step, limit - step));
+      const s = performance.now();
+      await engine.train(n);
+      if (gen !== this.gen) return trainMs;
+      const dt = performance.now() - s;
+      trainMs += dt;
+      this.msPerStep = 0.7 * this.msPerStep + 0.3 * Math.max(dt / n, 1e-4);
+      const bad = this.nonFiniteLoss(cur);
+      if (bad) {
+        this.diverge(engine.step, `loss became ${bad}`);
+        return trainMs;
+      }
+      const history = isHistoryStep(engine.step, total);
+      // Throttled chunks are short and far apart: post half a chunk early rather than a chunk late.
+      if (history || performance.now() >= this.liveDue - (this.speed < 1 ? CHUNK_MS / 2 : 0)) {
+        if (!(await this.postSnapshot(gen, history))) return trainMs;
+      }
+      if (engine.step >= limit) break;
+      if (trainMs >= budget || performance.now() - t0 >= CHUNK_MS) return trainMs;
+    }
+    const at = engine.step;
+    if (this.lastPosted !== at && !(await this.postSnapshot(gen, isHistoryStep(at, total)))) return trainMs;
+    if (at >= total) {
+      this.stepTarget = null;
+      this.setStatus('done');
+    } else if (this.stepTarget !== null && at >= this.stepTarget) {
+      this.stepTarget = null;
+      this.setStatus('paused');
+    }
+    return trainMs;
+  }
+
+  private nonFiniteLoss(cur: RunState): string | null {
+    for (let i = 0; i < cur.specs.length; i++) {
+      const loss = cur.engine.lossParts(i).loss;
+      if (Number.isNaN(loss)) return 'NaN';
+      if (!Number.isFinite(loss)) return 'infinite';
+    }
+    return null;
+  }
+
+  /** Stops at a non-finite step; the page keeps the last snapshot posted, which was finite. */
+  private diverge(at: number, what: string): void {
+    this.stepTarget = null;
+    const good = this.lastPosted;
+    this.setStatus(
+      'error',
+      `Training diverged by step ${at}: ${what}; showing the last finite step ${good}. Lower the learning rate.`,
+      good,
+    );
+  }
+
+  /** Builds and posts a snapshot of every member; false if the run was replaced or diverged. */
+  private async postSnapshot(gen: number, history: boolean): Promise<boolean> {
+    const cur = this.current;
+    if (!cur || gen !== this.gen) return false;
+    const { engine, specs, layouts, config, model } = cur;
+    const step = engine.step;
+    this.liveDue = performance.now() + LIVE_MS;
+    const members: TranscoderSnapshot[] = [];
+    for (let i = 0; i < specs.length; i++) {
+      const params = await engine.readParams(i);
+      if (gen !== this.gen) return false;
+      if (!allFinite(params)) {
+        this.diverge(step, 'parameters became NaN or infinite');
+        return false;
+      }
+      members.push(snapshotOf(specs[i].kind, layouts[i], params, step, engine.lossParts(i), engine.data, model));
+    }
+    const snapshot = { step, totalSteps: config.steps, members };
+    this.post({ type: 'snapshot', run: this.run, snapshot, history }, snapshotTransfers(snapshot));
+    this.lastPosted = step;
+
+    return true;
+  }
+
+  private setStatus(status: TrainerStatus, message?: string, step = this.current?.engine.step ?? 0): void {
+    this.status = status;
+    const engine = this.current?.engine.name ?? 'cpu';
+    this.post({ type: 'status', run: this.run, status, step, engine, ...(message === undefined ? {} : { message }) }, []);
+  }
+
+  private error(message: string): void {
+    this.post({ type: 'error', run: this.run, message }, []);
+  }
+
+  /** An engine or bug threw: report it and stop the run where it is. */
+  private fail(e: unknown): void {
+    this.stepTarget = null;
+    const message = `Training failed: ${errorMessage(e)}`;
+    this.error(message);
+    this.setStatus('error', message);
+  }
+}
