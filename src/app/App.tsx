@@ -1,7 +1,7 @@
 import { lazy, Suspense, useMemo } from 'react';
-import { xorAndModel } from '../core/model/xorAnd.ts';
 import { transcoderLayout } from '../core/run.ts';
 import { shownSnapshot, useStore } from '../state/store.ts';
+import { useModel } from '../state/useModel.ts';
 import type { RunController } from '../state/runner.ts';
 import { ControlsPanel } from '../views/controls/ControlsPanel.tsx';
 import { MetricsTable } from '../views/MetricsTable.tsx';
@@ -31,7 +31,7 @@ export function App({ runner }: { runner: RunController }) {
   const highlight = useStore((s) => s.highlight);
   const setHighlight = useStore((s) => s.setHighlight);
   const toggleCut = useStore((s) => s.toggleCut);
-  const model = useMemo(() => xorAndModel(), []);
+  const model = useModel();
   const layouts = useMemo(
     () => [transcoderLayout('clt', model, config), transcoderLayout('plt', model, config)],
     [model, config],

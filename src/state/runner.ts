@@ -7,6 +7,7 @@ import type { ExperimentConfig } from '../core/config.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
 import type { TrainerClient } from '../worker/client.ts';
 import type { WorkerEvent } from '../worker/protocol.ts';
+import { modelForCircuit } from '../core/model/presets.ts';
 import { parseHash, serializeHash } from './url.ts';
 import { useStore } from './store.ts';
 
@@ -57,13 +58,23 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
 
   // The URL mirrors the config; opening a URL replays it.
   const fromUrl = () => {
-    const { config, problems } = parseHash(win.location.hash);
+    // Two passes: the circuit decides the model, whose dims and size bound the other keys.
+    const first = parseHash(win.location.hash);
+    const built = modelForCircuit(first.config.circuit);
+    if (!built.ok) {
+      const problems = [...first.problems, `circuit: ${built.message}; using the write-up's model.`];
+      store.getState().replaceConfig({ ...first.config, circuit: '', cuts: [] }, problems);
+      return;
+    }
+    const m = built.value;
+    const { config, problems } = parseHash(win.location.hash, m.dimNames, m.layers.length, m.n);
     store.getState().replaceConfig(config, problems);
   };
   fromUrl();
   let lastHash = '';
   const writeUrl = (config: ExperimentConfig) => {
-    const hash = `#${serializeHash(config)}`;
+    const built = modelForCircuit(config.circuit);
+    const hash = `#${serializeHash(config, built.ok ? built.value.dimNames : undefined)}`;
     if (hash !== lastHash) {
       lastHash = hash;
       if (win.location.hash !== hash) win.history.replaceState(null, '', hash);

@@ -6,7 +6,7 @@
 import { checkBound, NORMS, PENALTIES, BOUNDS, type ExperimentConfig, type NumericKey, type TrainConfig } from '../core/config.ts';
 import type { Engine, MemberSpec } from '../core/engine.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
-import { xorAndModel } from '../core/model/xorAnd.ts';
+import { modelForCircuit } from '../core/model/presets.ts';
 import { transcoderLayout } from '../core/run.ts';
 import { snapshotOf, snapshotTransfers, type TranscoderSnapshot } from '../core/snapshot.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
@@ -45,8 +45,8 @@ export function nextHistoryStep(step: number, steps: number): number {
 
 /** The ground-truth model a config trains on; the circuit compiler plugs in here. */
 export function modelFor(config: ExperimentConfig): Result<BaseModel> {
-  if (config.circuit === '') return { ok: true, value: xorAndModel() };
-  return { ok: false, message: `Custom circuits are not supported yet ("${config.circuit}"); clear the circuit to use the XOR-AND model.` };
+  const r = modelForCircuit(config.circuit);
+  return r.ok ? r : { ok: false, message: `circuit: ${r.message}` };
 }
 
 /** The population every run trains: a CLT and a PLT under the same config (the window only changes the CLT). */

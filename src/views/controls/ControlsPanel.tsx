@@ -1,6 +1,7 @@
 /** Every training setting; changing one restarts the run from its seed (the store says so). */
 import { BOUNDS, NORMS, PENALTIES, type NormMode, type PenaltyKind } from '../../core/config.ts';
 import { useStore } from '../../state/store.ts';
+import { useModel } from '../../state/useModel.ts';
 import { NumberField } from './NumberField.tsx';
 
 const LOG_MIN = Math.log10(0.01);
@@ -9,7 +10,7 @@ const LOG_MAX = Math.log10(10);
 export function ControlsPanel() {
   const config = useStore((s) => s.config);
   const setConfig = useStore((s) => s.setConfig);
-  const layers = 2;
+  const layers = useModel().layers.length;
   return (
     <section className="panel controls" aria-label="Training settings">
       <h2>Settings</h2>
