@@ -9,6 +9,7 @@ import { ModelDiagram } from '../views/ModelDiagram.tsx';
 import { RunBar } from '../views/RunBar.tsx';
 import { Scrubber } from '../views/Scrubber.tsx';
 import { Banners } from '../views/Banners.tsx';
+import { Cadence } from '../views/Cadence.tsx';
 import { InterventionsView } from '../views/InterventionsView.tsx';
 import type { ViewProps } from '../views/types.ts';
 
@@ -62,11 +63,11 @@ export function App({ runner }: { runner: RunController }) {
           <ModelDiagram {...props} cuts={config.cuts} onToggleCut={toggleCut} />
           <InterventionsView {...props} />
           <Suspense fallback={<Loading />}>
-            <CurvesView {...props} />
-            <TradeoffView {...props} />
-            <WeightsView {...props} />
-            <ActivationsView {...props} />
-            <ReconView {...props} />
+            <Cadence props={props} period={250} phase={0} render={(p) => <CurvesView {...p} />} />
+            <Cadence props={props} period={500} phase={60} render={(p) => <TradeoffView {...p} />} />
+            <Cadence props={props} period={1000} phase={120} render={(p) => <WeightsView {...p} />} />
+            <Cadence props={props} period={1000} phase={370} render={(p) => <ActivationsView {...p} />} />
+            <Cadence props={props} period={1000} phase={620} render={(p) => <ReconView {...p} />} />
           </Suspense>
         </main>
       </div>

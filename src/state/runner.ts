@@ -11,6 +11,9 @@ import { modelForCircuit } from '../core/model/presets.ts';
 import { parseHash, serializeHash } from './url.ts';
 import { useStore } from './store.ts';
 
+/** Renders per second while snapshots stream in. */
+const FLUSH_HZ = 10;
+
 export interface RunController {
   play: () => void;
   pause: () => void;
@@ -24,13 +27,25 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
   const store = useStore;
   let pending: { snapshot: RunSnapshot; history: boolean }[] = [];
   let frame = 0;
+  let timer = 0;
+  let lastFlush = 0;
 
   const flush = () => {
     frame = 0;
+    timer = 0;
+    lastFlush = win.performance.now();
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
     store.getState().addSnapshots(batch);
+  };
+
+  // At most FLUSH_HZ renders a second, each on an animation frame: the views redraw a batch.
+  const schedule = () => {
+    if (frame || timer) return;
+    const wait = lastFlush + 1000 / FLUSH_HZ - win.performance.now();
+    if (wait <= 0) frame = win.requestAnimationFrame(flush);
+    else timer = win.setTimeout(() => (frame = win.requestAnimationFrame(flush)), wait);
   };
 
   const onEvent = (e: WorkerEvent) => {
@@ -38,9 +53,10 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     switch (e.type) {
       case 'snapshot':
         pending.push({ snapshot: e.snapshot, history: e.history });
-        if (!frame) frame = win.requestAnimationFrame(flush);
+        schedule();
         break;
       case 'status':
+        if (e.status !== 'training' && pending.length) flush();
         s.setRun({ status: e.status, step: e.step, engine: e.engine, message: e.message ?? null });
         break;
       case 'error':
@@ -111,6 +127,7 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
       unsubStore();
       win.removeEventListener('hashchange', onHashChange);
       if (frame) win.cancelAnimationFrame(frame);
+      if (timer) win.clearTimeout(timer);
     },
   };
 }

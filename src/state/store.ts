@@ -124,7 +124,8 @@ export const useStore = create<Store>()((set, get) => ({
   live: null,
   addSnapshots: (batch) => {
     const kept = batch.filter((b) => b.history).map((b) => b.snapshot);
-    set({ history: kept.length ? [...get().history, ...kept] : get().history, live: batch[batch.length - 1].snapshot });
+    const live = batch[batch.length - 1].snapshot;
+    set({ history: kept.length ? [...get().history, ...kept] : get().history, live, step: Math.max(get().step, live.step) });
   },
   clearHistory: () => set({ history: [], live: null, scrubStep: null, step: 0, featureAblations: [] }),
   scrubTo: (step) => set({ scrubStep: step }),

@@ -63,6 +63,25 @@ function longest(labels: readonly string[]): number {
   return n;
 }
 
+/** 256 precomputed colours per interpolator: a cell's colour is a table look-up, not a spline. */
+const LUT_SIZE = 256;
+const luts = new Map<(t: number) => string, string[]>();
+function lut(interpolate: (t: number) => string): string[] {
+  let table = luts.get(interpolate);
+  if (!table) {
+    table = Array.from({ length: LUT_SIZE }, (_, k) => d3.color(interpolate(k / (LUT_SIZE - 1)))?.formatHex() ?? '#000000');
+    luts.set(interpolate, table);
+  }
+  return table;
+}
+const reversedRdBu = (t: number): string => d3.interpolateRdBu(1 - t);
+
+/** Maps [lo, hi] linearly onto a colour table, clamped. */
+function tableScale(table: string[], lo: number, hi: number): (v: number) => string {
+  const k = (LUT_SIZE - 1) / (hi - lo);
+  return (v) => table[Math.max(0, Math.min(LUT_SIZE - 1, Math.round((v - lo) * k)))];
+}
+
 /** The colour scale and its numeric range for the legend. */
 function colourScale(values: Float64Array, colour: HeatmapColour, domain?: readonly [number, number]) {
   let lo = Infinity;
@@ -73,15 +92,13 @@ function colourScale(values: Float64Array, colour: HeatmapColour, domain?: reado
     let m = Math.max(Math.abs(lo), Math.abs(hi));
     if (!Number.isFinite(m) || m === 0) m = 1;
     // RdBu runs red → blue; reversed so positive weights read warm.
-    const scale = d3.scaleDiverging((t: number) => d3.interpolateRdBu(1 - t)).domain([-m, 0, m]);
-    return { scale: (v: number) => scale(v), lo: -m, hi: m };
+    return { scale: tableScale(lut(reversedRdBu), -m, m), lo: -m, hi: m };
   }
   if (!Number.isFinite(lo)) lo = 0;
   lo = Math.min(0, lo);
   if (!Number.isFinite(hi) || hi <= lo) hi = lo + 1;
   // Greens, not Blues: blue already means "negative weight" in the diverging maps.
-  const scale = d3.scaleSequential(d3.interpolateGreens).domain([lo, hi]);
-  return { scale: (v: number) => scale(v), lo, hi };
+  return { scale: tableScale(lut(d3.interpolateGreens), lo, hi), lo, hi };
 }
 
 /** Draws the heatmap into `container`; the handle updates it and removes it. */
