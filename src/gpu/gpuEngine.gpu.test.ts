@@ -1,0 +1,327 @@
+/**
+ * The WebGPU engine against the CPU engine (the exact float64 reference), in Node through the
+ * `webgpu` package (Dawn). Run with `npm run test:gpu`, which sets VK_ICD_FILENAMES and
+ * LD_LIBRARY_PATH to Chromium's SwiftShader before Node starts; without an adapter the GPU
+ * suite skips and says so. Every GPU test runs inside a validation error scope.
+ *
+ * Tolerance: max |gpu − cpu| ≤ 1e-4 · max |cpu| over all of a member's parameters ("scaled").
+ * Measured on SwiftShader: ~1e-6 after 100 steps from the same init.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_TRAIN, type TrainConfig } from '../core/config.ts';
+import { CpuEngine, type MemberSpec } from '../core/engine.ts';
+import { computeMetrics } from '../core/metrics/metrics.ts';
+import { xorAndModel } from '../core/model/xorAnd.ts';
+import type { CpuTrainer, LossParts } from '../core/transcoder/cpuTrainer.ts';
+import type { Layout } from '../core/transcoder/layout.ts';
+import { GpuEngine, type EngineState } from './gpuEngine.ts';
+import { constantValues, gpuLayout, KERNELS, PROGRAMS } from './programs.ts';
+
+const TOL = 1e-4;
+const model = xorAndModel();
+
+async function openGpu(): Promise<{ gpu: GPU; device: GPUDevice } | string> {
+  try {
+    const { create } = await import('webgpu');
+    const gpu = create([]);
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return 'no WebGPU adapter; run `npm run test:gpu` (it points Dawn at SwiftShader)';
+    return { gpu, device: await adapter.requestDevice() };
+  } catch (e) {
+    return `the webgpu package did not load: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+const opened = await openGpu();
+if (typeof opened === 'string') console.warn(`GPU engine tests skipped: ${opened}`);
+
+/** max |a − b| / max |b|. */
+function scaledDiff(a: Float64Array, b: Float64Array): number {
+  let diff = 0;
+  let ref = 0;
+  for (let k = 0; k < b.length; k++) {
+    diff = Math.max(diff, Math.abs(a[k] - b[k]));
+    ref = Math.max(ref, Math.abs(b[k]));
+  }
+  return diff / ref;
+}
+
+/**
+ * Largest loss-part difference, relative but floored at 1 (standardized units): recon is a squared
+ * residual ~1e-2 of targets ~1, so its relative error is the parameters' times |ŷ| / |ŷ − ŷ*| ≈ 100.
+ */
+function lossDiff(a: LossParts, b: LossParts): number {
+  return Math.max(...(['loss', 'recon', 'sparsity', 'preact'] as const).map((k) => Math.abs(a[k] - b[k]) / Math.max(Math.abs(b[k]), 1)));
+}
+
+/** Difference of two updates from `start`, over the largest update: max |(a − s) − (b − s)| / max |b − s|. */
+function changeDiff(a: Float64Array, b: Float64Array, start: Float64Array): number {
+  let diff = 0;
+  let ref = 0;
+  for (let k = 0; k < b.length; k++) {
+    diff = Math.max(diff, Math.abs(a[k] - b[k]));
+    ref = Math.max(ref, Math.abs(b[k] - start[k]));
+  }
+  return diff / ref;
+}
+
+function worstIndex(a: Float64Array, b: Float64Array): number {
+  let at = 0;
+  for (let k = 0; k < b.length; k++) if (Math.abs(a[k] - b[k]) > Math.abs(a[at] - b[at])) at = k;
+  return at;
+}
+
+/** The (layer, feature) a parameter belongs to: its encoder column, bias, θ or decoder row; null for b_dec. */
+function ownerFeature(layout: Layout, k: number): [number, number] | null {
+  const { dims: D, features: F } = layout;
+  for (let l = 0; l < layout.layers; l++) {
+    const r = k - layout.wEnc[l];
+    if (r >= 0 && r < D * F + 2 * F) return [l, r < D * F ? r % F : (r - D * F) % F];
+  }
+  for (let q = 0; q < layout.pairs.length; q++) {
+    const r = k - layout.wDec[q];
+    if (r >= 0 && r < F * D) return [layout.pairs[q].source, Math.floor(r / D)];
+  }
+  return null;
+}
+
+/** Whether feature (l, f) has, on some input, an h within δ of θ or θ ± ε/2 at the step just taken. */
+function nearEdge(t: CpuTrainer, before: Float64Array, l: number, f: number, delta: number): boolean {
+  const F = t.layout.features;
+  const theta = Math.exp(before[t.layout.logTheta[l] + f]);
+  const half = t.opts.epsilon / 2;
+  for (let n = 0; n < t.data.n; n++) {
+    const u = t.h[l][n * F + f] - theta;
+    if (Math.min(Math.abs(u), Math.abs(u - half), Math.abs(u + half)) < delta) return true;
+  }
+  return false;
+}
+
+/** Copies a GPU state into the CPU engine's trainers, so both continue from the same float32 numbers. */
+function loadCpu(cpu: CpuEngine, state: EngineState): void {
+  cpu.trainers.forEach((t, i) => {
+    t.params.set(state.members[i].params);
+    t.optimizerState().m.set(state.members[i].m);
+    t.optimizerState().v.set(state.members[i].v);
+    t.step = state.step;
+  });
+}
+
+const member = (kind: MemberSpec['kind'], config: Partial<TrainConfig> = {}): MemberSpec => ({ kind, config: { ...DEFAULT_TRAIN, ...config } });
+
+/** The four configurations the issue names: default CLT and PLT, CLT with `sum` norm, CLT with `tanh`. */
+const FOUR: MemberSpec[] = [member('clt'), member('plt'), member('clt', { norm: 'sum' }), member('clt', { penalty: 'tanh' })];
+
+describe.skipIf(typeof opened === 'string')('GpuEngine on Dawn', () => {
+  const { gpu, device } = opened as Exclude<typeof opened, string>;
+  const engines: GpuEngine[] = [];
+  const make = async (members: MemberSpec[]): Promise<GpuEngine> => {
+    const e = await GpuEngine.create(gpu, model, members, undefined, { device });
+    engines.push(e);
+    return e;
+  };
+  /** A test body inside a validation error scope, disposing what it created. */
+  const gpuTest = (name: string, body: () => Promise<void>): void => {
+    test(name, async () => {
+      device.pushErrorScope('validation');
+      try {
+        await body();
+      } finally {
+        for (const e of engines.splice(0)) e.dispose();
+        const error = await device.popErrorScope();
+        expect(error?.message ?? null).toBeNull();
+      }
+    });
+  };
+
+  gpuTest('every parameter and every update matches the CPU engine over 500 steps taken from the same states', async () => {
+    // Free running, float32 and float64 part ways (next test), so the CPU engine restarts from the
+    // GPU's float32 state every 10 steps. Checked per block: every parameter to 1e-4 (scaled), and
+    // — because Adam damps a wrong gradient within one block — the block's update of every
+    // parameter to 1e-3 of the largest update (float32 holds an update of ~lr on a parameter ~1 to
+    // ~2e-5). A block that misses is replayed step by step; a step may miss only for a JumpReLU
+    // decision float32 cannot make like float64: the worst parameter's feature has an h within 1e-5
+    // of θ or θ ± ε/2 (h's float32 error is ~1e-6). Measured: one such step in 2,000 (step 447).
+    const gpuEngine = await make(FOUR);
+    const cpu = new CpuEngine(model, FOUR);
+    const agree = async (i: number, before: Float64Array): Promise<boolean> => {
+      const g = await gpuEngine.readParams(i);
+      const c = cpu.trainers[i].params;
+      return scaledDiff(g, c) < TOL && changeDiff(g, c, before) < 10 * TOL && lossDiff(gpuEngine.lossParts(i), cpu.lossParts(i)) < TOL;
+    };
+    let events = 0;
+    for (let block = 0; block < 50; block++) {
+      const state = await gpuEngine.exportState();
+      loadCpu(cpu, state);
+      await gpuEngine.train(10);
+      cpu.trainSync(10);
+      let ok = true;
+      for (let i = 0; i < FOUR.length; i++) ok = (await agree(i, state.members[i].params)) && ok;
+      if (ok) continue;
+      await gpuEngine.importState(state);
+      for (let j = 0; j < 10; j++) {
+        loadCpu(cpu, await gpuEngine.exportState());
+        const before = cpu.trainers.map((t) => Float64Array.from(t.params));
+        await gpuEngine.train(1);
+        cpu.trainSync(1);
+        for (let i = 0; i < FOUR.length; i++) {
+          if (await agree(i, before[i])) continue;
+          const g = await gpuEngine.readParams(i);
+          const owner = ownerFeature(cpu.trainers[i].layout, worstIndex(g, cpu.trainers[i].params));
+          const explained = owner !== null && nearEdge(cpu.trainers[i], before[i], owner[0], owner[1], 1e-5);
+          expect(explained, `member ${i} at step ${cpu.step}: no threshold within 1e-5 explains it`).toBe(true);
+          events++;
+        }
+      }
+    }
+    expect(gpuEngine.step).toBe(500);
+    expect(events).toBeLessThanOrEqual(5);
+  });
+
+  gpuTest('free-running float32 drift stays within what float32 rounding alone causes', async () => {
+    const gpuEngine = await make(FOUR);
+    const cpu = new CpuEngine(model, FOUR);
+    // The yardstick: the exact CPU engine with its parameters rounded to float32 after every step.
+    const rounded = new CpuEngine(model, FOUR);
+    const roundAll = (): void => {
+      for (const t of rounded.trainers) for (let k = 0; k < t.params.length; k++) t.params[k] = Math.fround(t.params[k]);
+    };
+    roundAll();
+    await gpuEngine.train(100);
+    cpu.trainSync(100);
+    for (let k = 0; k < 100; k++) {
+      rounded.trainSync(1);
+      roundAll();
+    }
+    // From one init, 100 steps agree to 1e-4 with no resync.
+    for (let i = 0; i < FOUR.length; i++) expect(scaledDiff(await gpuEngine.readParams(i), await cpu.readParams(i))).toBeLessThan(TOL);
+    await gpuEngine.train(400);
+    cpu.trainSync(400);
+    for (let k = 0; k < 400; k++) {
+      rounded.trainSync(1);
+      roundAll();
+    }
+    const yardstick = await Promise.all(FOUR.map(async (_, i) => scaledDiff(await rounded.readParams(i), await cpu.readParams(i))));
+    // Rounding to float32 alone moves the default CLT by > 1e-3 by step 500 (measured 7e-3): an h
+    // that passes within ~1e-6 of θ (or of θ ± ε/2, the straight-through band) lands on the other
+    // side, and that feature's jump then compounds through Adam. The GPU shows the same drift.
+    expect(yardstick[0]).toBeGreaterThan(1e-3);
+    const bound = 3 * Math.max(...yardstick);
+    for (let i = 0; i < FOUR.length; i++) {
+      expect(scaledDiff(await gpuEngine.readParams(i), await cpu.readParams(i)), `member ${i}`).toBeLessThan(bound);
+    }
+  });
+
+  gpuTest('a population of 16 mixed configs: each member matches its own CPU reference after 100 steps', async () => {
+    const members: MemberSpec[] = [
+      member('clt', { seed: 1 }),
+      member('plt', { seed: 1 }),
+      member('clt', { seed: 2, window: 1 }),
+      member('clt', { seed: 3, lambda: 1, norm: 'sum' }),
+      member('plt', { seed: 4, penalty: 'tanh', c: 4 }),
+      member('clt', { seed: 5, penalty: 'tanh', c: 0.5, norm: 'sum' }),
+      member('clt', { seed: 6, penalty: 'l0', lambda: 0.01, epsilon: 0.1 }),
+      member('plt', { seed: 7, penalty: 'l0', lambda: 0.02 }),
+      member('clt', { seed: 8, lr: 1e-3, lambdaP: 0 }),
+      member('clt', { seed: 9, epsilon: 0.5, lambdaP: 1e-3 }),
+      member('plt', { seed: 10, warmup: 0 }),
+      member('clt', { seed: 11, warmup: 0, steps: 100 }),
+      member('clt', { seed: 12, lambda: 3, lr: 1e-2 }),
+      member('plt', { seed: 13, norm: 'sum', lambda: 0.1 }),
+      member('clt', { seed: 14, window: 2, penalty: 'tanh', c: 1 }),
+      member('clt', { seed: 15, steps: 1000, warmup: 1 }),
+    ];
+    const gpuEngine = await make(members);
+    const cpu = new CpuEngine(model, members);
+    const init = await Promise.all(members.map((_, i) => cpu.readParams(i)));
+    await gpuEngine.train(100);
+    cpu.trainSync(100);
+    for (let i = 0; i < members.length; i++) {
+      const g = await gpuEngine.readParams(i);
+      expect(scaledDiff(g, await cpu.readParams(i)), `member ${i}`).toBeLessThan(TOL);
+      expect(changeDiff(g, await cpu.readParams(i), init[i]), `update of member ${i}`).toBeLessThan(10 * TOL);
+      expect(lossDiff(gpuEngine.lossParts(i), cpu.lossParts(i)), `loss of member ${i}`).toBeLessThan(TOL);
+    }
+  });
+
+  gpuTest('metrics agree exactly at the end of a shortened default run (100 steps, full λ schedule)', async () => {
+    // Not the full 15,000-step run: it takes ~30 s on SwiftShader, and float32 drift moves a few
+    // activations across θ long before its end. Measured there (GPU vs CPU): CLT layer-1 L0 0 vs 0,
+    // alive 0 vs 0, accuracy 1 vs 1; PLT layer-1 alive 6 vs 6 — the finding holds — but CLT layer-0
+    // L0 1.31 vs 1.06 and faithfulness 0.9125 vs 0.9. Already at 200 steps (steps: 200) two PLT
+    // activations differ; 100 free-running steps are within the exact range.
+    const members = [member('clt', { steps: 100 }), member('plt', { steps: 100 })];
+    const gpuEngine = await make(members);
+    const cpu = new CpuEngine(model, members);
+    await gpuEngine.train(100);
+    cpu.trainSync(100);
+    for (let i = 0; i < members.length; i++) {
+      const layout = cpu.trainers[i].layout;
+      const g = computeMetrics({ layout, params: await gpuEngine.readParams(i) }, cpu.data, model);
+      const c = computeMetrics({ layout, params: await cpu.readParams(i) }, cpu.data, model);
+      expect({ ...g, mse: [] }).toEqual({ ...c, mse: [] });
+      g.mse.forEach((m, l) => expect(Math.abs(m / c.mse[l] - 1)).toBeLessThan(1e-4));
+    }
+  });
+
+  gpuTest('a CPU run handed to the GPU continues as the CPU would (importState)', async () => {
+    const members = [member('clt', { seed: 21 }), member('plt', { seed: 22, window: 1 })];
+    const cpu = new CpuEngine(model, members);
+    cpu.trainSync(50);
+    const gpuEngine = await make(members);
+    await gpuEngine.importState({
+      step: cpu.step,
+      members: cpu.trainers.map((t) => ({ params: t.params, m: t.optimizerState().m, v: t.optimizerState().v })),
+    });
+    await gpuEngine.train(50);
+    cpu.trainSync(50);
+    expect(gpuEngine.step).toBe(100);
+    for (let i = 0; i < members.length; i++) expect(scaledDiff(await gpuEngine.readParams(i), await cpu.readParams(i))).toBeLessThan(TOL);
+  });
+
+  test('device loss: the engine reports it, rolls back to the host copy and hands it to the CPU', async () => {
+    // Its own device, so losing it leaves the shared one alone.
+    const ownAdapter = await gpu.requestAdapter();
+    if (!ownAdapter) throw new Error('a second adapter was refused');
+    const own = await ownAdapter.requestDevice();
+    const members = [member('clt', { seed: 31 })];
+    let reported: { step: number; reason: string } | null = null;
+    const engine = await GpuEngine.create(gpu, model, members, undefined, { device: own, onLost: (l) => (reported = l) });
+    await engine.train(40);
+    const at40 = await engine.readParams(0);
+    await engine.train(20);
+    expect(engine.step).toBe(60);
+    own.destroy();
+    await own.lost;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(reported).toMatchObject({ step: 40 });
+    expect(engine.step).toBe(40);
+    expect(await engine.readParams(0)).toEqual(at40);
+    await expect(engine.train(1)).rejects.toThrow(/lost/);
+    // The CPU engine continues from the host copy, as the worker's fallback does.
+    const cpu = new CpuEngine(model, members);
+    loadCpu(cpu, await engine.exportState());
+    cpu.trainSync(10);
+    expect(cpu.step).toBe(50);
+    expect(Number.isFinite(cpu.lossParts(0).loss)).toBe(true);
+    engine.dispose();
+  });
+});
+
+describe('kernel descriptors match their WGSL', () => {
+  const g = gpuLayout(3, 2, 9, 32, 16);
+  const values = constantValues(g);
+  for (const name of KERNELS) {
+    test(name, () => {
+      const code = readFileSync(new URL(`./kernels/${name}.wgsl`, import.meta.url), 'utf8');
+      const prog = PROGRAMS[name];
+      const bindings = [...code.matchAll(/@group\(0\) @binding\((\d+)\) var<storage, (read|read_write)>/g)].map((m) => [Number(m[1]), m[2]]);
+      expect(bindings).toEqual(prog.bindings.map((b, i) => [i, b.access]));
+      expect(code.includes('@group(1) @binding(0) var<uniform> clock: Step;')).toBe(prog.usesStep);
+      const overrides = [...code.matchAll(/^override (\w+)/gm)].map((m) => m[1]).filter((o) => o !== 'WG');
+      expect(overrides.sort()).toEqual([...prog.constants].sort());
+      for (const c of prog.constants) expect(Number.isFinite(values[c])).toBe(true);
+    });
+  }
+});

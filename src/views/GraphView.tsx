@@ -1,0 +1,125 @@
+/**
+ * Attribution graphs (SPEC §5) of the CLT and the PLT side by side for one input, under the
+ * current cuts, feature ablations and decoder blocks switched off, with the ground-truth overlay.
+ */
+import { useMemo } from 'react';
+import type { TranscoderKind } from '../core/config.ts';
+import { attributionGraph, type AttributionGraph } from '../core/attribution/graph.ts';
+import { matchFeatures, type FeatureMatch } from '../core/attribution/groundTruth.ts';
+import { forward, inputLabel, outputClasses } from '../core/model/baseModel.ts';
+import { modelData } from '../core/run.ts';
+import type { TrainedTranscoder } from '../core/transcoder/apply.ts';
+import { useStore } from '../state/store.ts';
+import { defaultGraphState, useGraphStore, type ClickMode } from '../state/graphStore.ts';
+import { GraphPanel } from './GraphPanel.tsx';
+import type { ViewProps } from './types.ts';
+import './graph.css';
+
+interface Member {
+  kind: TranscoderKind;
+  tc: TrainedTranscoder;
+}
+
+const ORDER: Record<TranscoderKind, number> = { clt: 0, plt: 1 };
+
+export function GraphView({ model, config, layouts, snapshot, onHighlight }: ViewProps) {
+  const setConfig = useStore((s) => s.setConfig);
+  const featureAblations = useStore((s) => s.featureAblations);
+  const pairsOff = useStore((s) => s.pairsOff);
+  const threshold = useGraphStore((s) => s.threshold);
+  const clickMode = useGraphStore((s) => s.clickMode);
+  const pinnedOnly = useGraphStore((s) => s.pinnedOnly);
+  const { setThreshold, setClickMode, setPinnedOnly, replaceGraphState } = useGraphStore.getState();
+
+  const data = useMemo(() => modelData(model), [model]);
+  const truth = useMemo(() => outputClasses(model, forward(model).resid), [model]);
+  const input = Math.min(model.n - 1, Math.max(0, Math.round(config.input) || 0));
+
+  // A snapshot from before a config change can outlive its layout for a moment: skip it then.
+  const members = useMemo<Member[] | null>(() => {
+    if (!snapshot) return null;
+    const list = snapshot.members.flatMap((m, k) => {
+      const layout = layouts[k];
+      return layout && m.params.length === layout.size && layout.dims === model.dims ? [{ kind: m.kind, tc: { layout, params: m.params } }] : [];
+    });
+    return list.length > 0 ? list.sort((a, b) => ORDER[a.kind] - ORDER[b.kind]) : null;
+  }, [snapshot, layouts, model]);
+  const matches = useMemo(() => members?.map((m) => matchFeatures(m.tc, data, model)) ?? null, [members, data, model]);
+  const graphs = useMemo<AttributionGraph[] | null>(
+    () =>
+      members?.map((m) =>
+        attributionGraph(m.tc, data, model, input, {
+          cuts: config.cuts,
+          features: featureAblations.filter((a) => a.kind === m.kind).map(({ layer, feature }) => ({ layer, feature })),
+          pairsOff: m.kind === 'clt' ? pairsOff : [],
+        }),
+      ) ?? null,
+    [members, data, model, input, config.cuts, featureAblations, pairsOff],
+  );
+
+  return (
+    <section className="panel wide graph-view" data-testid="view-graphs" aria-label="Attribution graphs">
+      <h2>Attribution graphs: which story does each replacement tell?</h2>
+      <p className="hint">
+        Each graph is its replacement model linearized at one input: inputs at the bottom, each layer's active features
+        above, the output on top. An edge is the direct effect of one node on another; diamonds are error nodes (what the
+        transcoder misses). Hover for exact values; click a node for its strongest inputs and outputs, shift-click several to
+        group them. Green "≈ e" labels match a feature to the real model's neuron or value it tracks.
+      </p>
+      <div className="graph-controls">
+        <label className="field">
+          input
+          <select data-testid="input" value={input} onChange={(e) => setConfig({ input: Number(e.target.value) })}>
+            {Array.from({ length: model.n }, (_, n) => (
+              <option key={n} value={n}>
+                {n}: {inputLabel(model, n)} → {truth[n] ? 'TRUE' : 'FALSE'}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          prune edges below {threshold.toFixed(2)} × strongest into each node
+          <input
+            data-testid="graph-threshold"
+            type="range"
+            min={0}
+            max={1}
+            step={0.01}
+            value={threshold}
+            aria-valuetext={threshold.toFixed(2)}
+            onChange={(e) => setThreshold(Number(e.target.value))}
+          />
+        </label>
+        <label className="field">
+          a click on a feature
+          <select data-testid="graph-click-mode" value={clickMode} onChange={(e) => setClickMode(e.target.value as ClickMode)}>
+            <option value="inspect">inspects it</option>
+            <option value="ablate">ablates / restores it</option>
+          </select>
+        </label>
+        <label className="graph-check">
+          <input data-testid="graph-pinned-only" type="checkbox" checked={pinnedOnly} onChange={(e) => setPinnedOnly(e.target.checked)} /> show pinned only
+        </label>
+        <button data-testid="graph-reset" onClick={() => replaceGraphState(defaultGraphState())} title="forget pins, hidden nodes, groups and labels">
+          reset graph view
+        </button>
+      </div>
+      {!graphs || !members || !matches ? (
+        <p className="empty">waiting for the first snapshot</p>
+      ) : (
+        <div className="graph-pair">
+          {graphs.map((g, k) => (
+            <GraphPanel
+              key={members[k].kind}
+              kind={members[k].kind}
+              model={model}
+              graph={g}
+              matches={matches[k] as (FeatureMatch | null)[][]}
+              onHighlight={onHighlight}
+            />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

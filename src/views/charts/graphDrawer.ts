@@ -1,0 +1,271 @@
+/**
+ * A framework-free d3 drawer for one attribution graph: inputs at the bottom, each layer's
+ * features above, the output on top. Node size by |activation|, edge width by |weight|, colour
+ * by sign (warm positive, blue negative). Nodes are keyed by id, so focus and hover survive the
+ * redraws a training run causes. Colours are SVG attributes, not CSS, so an exported SVG looks
+ * the same as the page.
+ */
+import * as d3 from 'd3';
+import { matchStrength, type DisplayEdge, type DisplayNode } from '../graphDisplay.ts';
+import { fmt, hideTooltip, showTooltip } from './tooltip.ts';
+
+export interface GraphDrawOptions {
+  nodes: readonly DisplayNode[];
+  edges: readonly DisplayEdge[];
+  rows: number;
+  /** Row names, bottom (inputs) first. */
+  rowNames: readonly string[];
+  title: string;
+  selected: string | null;
+  groupSel: readonly string[];
+  onActivate: (id: string, shift: boolean) => void;
+  onHover: (id: string | null) => void;
+  nodeLines: (n: DisplayNode) => string[];
+  edgeLines: (e: DisplayEdge) => string[];
+}
+
+/** What the owner keeps: redraw with new options, the SVG (for export), remove. */
+export interface GraphDrawer {
+  update(opts: GraphDrawOptions): void;
+  svg(): SVGSVGElement;
+  destroy(): void;
+}
+
+export const POSITIVE = '#d9480f';
+export const NEGATIVE = '#2563eb';
+const INK = '#111827';
+const MUTED = '#6b7280';
+const GROUP = '#7c3aed';
+const WIDTH = 440;
+const LEFT = 62;
+const RIGHT = 14;
+const TOP = 38;
+const ROW_H = 96;
+const LEGEND_H = 30;
+const ERROR_SLOT = 56;
+
+interface Placed extends DisplayNode {
+  x: number;
+  y: number;
+  r: number;
+  /** Where its text goes: right of it, or below it (staggered in crowded rows). */
+  text: 'side' | 'below' | 'below2';
+}
+
+/** Below this spacing between nodes of a row, labels go underneath, staggered. */
+const CROWDED = 84;
+
+/** Warm for positive, blue for negative, paler towards 0 (t in [−1, 1]). */
+function signColour(t: number): string {
+  const c = Math.max(-1, Math.min(1, t));
+  return d3.interpolateRdBu(0.5 - 0.42 * c);
+}
+
+function place(opts: GraphDrawOptions): Placed[] {
+  const inner = WIDTH - LEFT - RIGHT;
+  let maxFeat = 1e-12;
+  let maxErr = 1;
+  for (const n of opts.nodes) {
+    if (n.shape === 'feature' || n.shape === 'supernode') maxFeat = Math.max(maxFeat, Math.abs(n.value));
+    if (n.shape === 'error') maxErr = Math.max(maxErr, Math.abs(n.value));
+  }
+  // Error nodes sit in a fixed slot on the right, so no feature's edge runs through one.
+  const byRow = d3.group(opts.nodes.filter((n) => n.shape !== 'error'), (n) => n.row);
+  const spread = inner - ERROR_SLOT;
+  return opts.nodes.map((n) => {
+    const row = byRow.get(n.row) ?? [n];
+    const i = row.indexOf(n);
+    const x = n.shape === 'error' ? WIDTH - RIGHT - ERROR_SLOT / 2 - 8 : LEFT + ((i + 0.5) * spread) / row.length;
+    const y = TOP + (opts.rows - 1 - n.row) * ROW_H + 12;
+    let r = 7;
+    if (n.shape === 'feature' || n.shape === 'supernode') r = n.ablated ? 7 : 5 + 10 * Math.sqrt(Math.abs(n.value) / maxFeat);
+    else if (n.shape === 'error') r = 4 + 7 * Math.sqrt(Math.abs(n.value) / maxErr);
+    else if (n.shape === 'output') r = 12;
+    const crowded = spread / row.length < CROWDED;
+    const text = n.shape === 'input' || n.shape === 'output' || !crowded ? 'side' : i % 2 === 0 ? 'below' : 'below2';
+    return { ...n, x, y, r, text };
+  });
+}
+
+function drawShape(g: d3.Selection<SVGGElement, Placed, null, undefined>, n: Placed, maxAttr: number, opts: GraphDrawOptions): void {
+  g.selectAll('*').remove();
+  const colourOf = n.shape === 'output' ? n.value : n.attribution;
+  const fill = n.ablated ? '#f3f4f6' : n.shape === 'input' ? '#e5e7eb' : signColour(colourOf / (n.shape === 'output' ? Math.max(1, Math.abs(n.value)) : maxAttr));
+  const selected = opts.selected === n.id;
+  const grouped = opts.groupSel.includes(n.id);
+  const stroke = selected ? INK : grouped ? GROUP : n.ablated ? MUTED : '#374151';
+  const strokeWidth = selected ? 2.6 : grouped ? 2.2 : 1;
+  const dash = grouped && !selected ? '3 2' : n.ablated ? '2 2' : null;
+  const { r } = n;
+  let shape: d3.Selection<SVGElement, unknown, null, undefined>;
+  if (n.shape === 'error') shape = g.append('path').attr('d', `M0,${-r}L${r},0L0,${r}L${-r},0Z`) as never;
+  else if (n.shape === 'input') shape = g.append('rect').attr('x', -r).attr('y', -r).attr('width', 2 * r).attr('height', 2 * r) as never;
+  else if (n.shape === 'supernode') shape = g.append('rect').attr('x', -r - 6).attr('y', -r).attr('width', 2 * r + 12).attr('height', 2 * r).attr('rx', r) as never;
+  else shape = g.append('circle').attr('r', r) as never;
+  shape.attr('class', 'node-shape').attr('fill', fill).attr('stroke', stroke).attr('stroke-width', strokeWidth).attr('stroke-dasharray', dash);
+  if (n.ablated) {
+    const k = r * 0.8;
+    g.append('path').attr('d', `M${-k},${-k}L${k},${k}M${k},${-k}L${-k},${k}`).attr('stroke', '#b91c1c').attr('stroke-width', 2);
+  }
+  if (n.pinned) g.append('circle').attr('cx', r * 0.8).attr('cy', -r * 0.8).attr('r', 3.2).attr('fill', '#f59e0b').attr('stroke', 'white');
+  // Features and errors take edges from below and give them upwards: their text goes to the right.
+  const side = n.shape !== 'output' && n.shape !== 'input' && n.text === 'side';
+  const tx = side ? r + (n.shape === 'supernode' ? 9 : 3) : 0;
+  const ty = n.shape === 'output' ? -r - 6 : side ? 3 : r + (n.text === 'below2' ? 34 : 12);
+  g.append('text').attr('class', 'node-label').attr('x', tx).attr('y', ty).attr('text-anchor', side ? 'start' : 'middle').attr('font-size', 10)
+    .attr('fill', n.ablated ? MUTED : INK).attr('text-decoration', n.ablated ? 'line-through' : null)
+    .text(n.shape === 'output' ? `${n.label} = ${fmt(n.value)}` : n.label);
+  const strength = matchStrength(n.match);
+  if (n.match && n.shape === 'feature' && strength !== 'none') {
+    g.append('text').attr('class', 'node-match').attr('x', tx).attr('y', ty + 11).attr('text-anchor', side ? 'start' : 'middle').attr('font-size', 10)
+      .attr('font-weight', strength === 'strong' ? 600 : 400).attr('fill', strength === 'strong' ? '#047857' : MUTED)
+      .text(strength === 'strong' ? n.match.label : `${n.match.label}?`);
+  }
+  // One transparent box under everything, so the whole node (text too) takes the pointer, and
+  // a click at its centre (as Playwright clicks) lands on it.
+  const box = (g.node() as SVGGElement).getBBox();
+  g.insert('rect', ':first-child').attr('class', 'node-hit').attr('fill', 'transparent')
+    .attr('x', box.x - 2).attr('y', box.y - 2).attr('width', box.width + 4).attr('height', box.height + 4);
+}
+
+function edgePath(s: Placed, t: Placed): string {
+  const y0 = s.y - s.r;
+  const y1 = t.y + t.r;
+  const my = (y0 + y1) / 2;
+  return `M${s.x},${y0}C${s.x},${my} ${t.x},${my} ${t.x},${y1}`;
+}
+
+function drawLegend(svg: d3.Selection<SVGSVGElement, unknown, null, undefined>, y: number): void {
+  const g = svg.append('g').attr('class', 'graph-legend').attr('transform', `translate(${LEFT - 50},${y})`).attr('font-size', 10).attr('fill', '#374151');
+  let x = 0;
+  const item = (draw: (s: d3.Selection<SVGGElement, unknown, null, undefined>) => void, text: string): void => {
+    const s = g.append('g').attr('transform', `translate(${x},0)`);
+    draw(s);
+    s.append('text').attr('x', 14).attr('y', 4).text(text);
+    x += 22 + text.length * 5.4;
+  };
+  item((s) => s.append('line').attr('x1', 0).attr('x2', 11).attr('stroke', POSITIVE).attr('stroke-width', 3), '+ edge');
+  item((s) => s.append('line').attr('x1', 0).attr('x2', 11).attr('stroke', NEGATIVE).attr('stroke-width', 3), '− edge');
+  item((s) => s.append('circle').attr('cx', 5).attr('r', 5).attr('fill', signColour(0.8)).attr('stroke', '#374151'), 'feature');
+  item((s) => s.append('path').attr('d', 'M5,-5L10,0L5,5L0,0Z').attr('fill', signColour(-0.5)).attr('stroke', '#374151'), 'error');
+  item((s) => s.append('rect').attr('y', -5).attr('width', 10).attr('height', 10).attr('fill', '#e5e7eb').attr('stroke', '#374151'), 'input');
+  item((s) => s.append('path').attr('d', 'M1,-4L9,4M9,-4L1,4').attr('stroke', '#b91c1c').attr('stroke-width', 2), 'ablated');
+}
+
+/** Creates the SVG inside `container`; call update() to draw. */
+export function createGraphDrawer(container: HTMLElement): GraphDrawer {
+  let current: GraphDrawOptions | null = null;
+  let placed = new Map<string, Placed>();
+  const svg = d3.select(container).append('svg').attr('class', 'attribution-graph').attr('xmlns', 'http://www.w3.org/2000/svg')
+    .attr('font-family', 'system-ui, sans-serif').attr('role', 'group');
+  const bg = svg.append('rect').attr('fill', 'white').attr('x', 0).attr('y', 0);
+  const title = svg.append('text').attr('x', 6).attr('y', 16).attr('font-size', 12).attr('font-weight', 600).attr('fill', INK);
+  const rowsG = svg.append('g').attr('class', 'rows');
+  const edgesG = svg.append('g').attr('class', 'edges');
+  const nodesG = svg.append('g').attr('class', 'nodes');
+  let legendDrawn = false;
+
+  const focusEdges = (id: string | null): void => {
+    edgesG.selectAll<SVGGElement, DisplayEdge>('g.edge').attr('opacity', (e) => (id === null || e.source === id || e.target === id ? 1 : 0.12));
+  };
+  const tipAt = (el: Element, lines: string[]): void => {
+    const box = el.getBoundingClientRect();
+    showTooltip(box.right, box.top, lines);
+  };
+
+  return {
+    update(opts) {
+      current = opts;
+      const height = TOP + (opts.rows - 1) * ROW_H + 40 + LEGEND_H;
+      svg.attr('viewBox', `0 0 ${WIDTH} ${height}`).attr('width', WIDTH).attr('height', height).attr('aria-label', opts.title);
+      bg.attr('width', WIDTH).attr('height', height);
+      title.text(opts.title);
+      if (!legendDrawn) {
+        drawLegend(svg, height - 12);
+        legendDrawn = true;
+      }
+      svg.select('.graph-legend').attr('transform', `translate(${LEFT - 50},${height - 12})`);
+      const list = place(opts);
+      placed = new Map(list.map((n) => [n.id, n]));
+      const maxAttr = Math.max(1e-12, ...list.filter((n) => n.shape !== 'output').map((n) => Math.abs(n.attribution)));
+      const maxW = Math.max(1e-12, ...opts.edges.map((e) => Math.abs(e.weight)));
+
+      rowsG.selectAll('text').data(opts.rowNames).join('text')
+        .attr('x', 6).attr('y', (_, row) => TOP + (opts.rows - 1 - row) * ROW_H + 16).attr('font-size', 10).attr('fill', MUTED).text((d) => d);
+      rowsG.selectAll('line').data(opts.rowNames).join('line')
+        .attr('x1', LEFT - 4).attr('x2', WIDTH - RIGHT).attr('stroke', '#f3f4f6')
+        .attr('y1', (_, row) => TOP + (opts.rows - 1 - row) * ROW_H + 12).attr('y2', (_, row) => TOP + (opts.rows - 1 - row) * ROW_H + 12);
+
+      const drawn = opts.edges.filter((e) => placed.has(e.source) && placed.has(e.target));
+      edgesG.selectAll<SVGGElement, DisplayEdge>('g.edge').data(drawn, (e) => `${e.source}>${e.target}`)
+        .join((enter) => {
+          const g = enter.append('g').attr('class', 'edge');
+          g.append('path').attr('class', 'edge-line').attr('fill', 'none');
+          g.append('path').attr('class', 'edge-hit').attr('fill', 'none').attr('stroke', 'transparent').attr('stroke-width', 9)
+            .on('pointermove', (ev: PointerEvent, e) => current && showTooltip(ev.clientX, ev.clientY, current.edgeLines(e)))
+            .on('pointerleave', hideTooltip);
+          return g;
+        })
+        .attr('data-weight', (e) => e.weight)
+        .each(function (e) {
+          const s = placed.get(e.source) as Placed;
+          const t = placed.get(e.target) as Placed;
+          const d = edgePath(s, t);
+          const g = d3.select(this);
+          g.select('.edge-line').attr('d', d).attr('stroke', e.weight >= 0 ? POSITIVE : NEGATIVE)
+            .attr('stroke-width', 0.6 + (5.4 * Math.abs(e.weight)) / maxW).attr('stroke-opacity', 0.7);
+          g.select('.edge-hit').attr('d', d);
+        });
+
+      nodesG.selectAll<SVGGElement, Placed>('g.node').data(list, (n) => n.id)
+        .join((enter) =>
+          enter.append('g').attr('class', 'node').attr('tabindex', 0).attr('role', 'button')
+            .on('click', (ev: MouseEvent, n) => current?.onActivate(n.id, ev.shiftKey))
+            .on('keydown', (ev: KeyboardEvent, n) => {
+              if (ev.key !== 'Enter' && ev.key !== ' ') return;
+              ev.preventDefault();
+              current?.onActivate(n.id, ev.shiftKey);
+            })
+            .on('pointerenter', (ev: PointerEvent, n) => {
+              focusEdges(n.id);
+              if (!current) return;
+              showTooltip(ev.clientX, ev.clientY, current.nodeLines(placed.get(n.id) ?? n));
+              current.onHover(n.id);
+            })
+            .on('pointermove', (ev: PointerEvent, n) => current && showTooltip(ev.clientX, ev.clientY, current.nodeLines(placed.get(n.id) ?? n)))
+            .on('pointerleave', () => {
+              focusEdges(null);
+              hideTooltip();
+              current?.onHover(null);
+            })
+            .on('focus', function (_ev, n) {
+              focusEdges(n.id);
+              if (current) tipAt(this, current.nodeLines(placed.get(n.id) ?? n));
+            })
+            .on('blur', () => {
+              focusEdges(null);
+              hideTooltip();
+            }),
+        )
+        .attr('transform', (n) => `translate(${n.x},${n.y})`)
+        .attr('data-testid', (n) => n.testId)
+        .attr('data-value', (n) => n.value)
+        .attr('data-ablated', (n) => (n.ablated ? 'true' : null))
+        .attr('aria-pressed', (n) => (opts.selected === n.id ? 'true' : 'false'))
+        .attr('aria-label', (n) => opts.nodeLines(n).slice(0, 2).join(', '))
+        .each(function (n) {
+          // Redrawn only when its look changes: replacing children under the pointer would eat its events.
+          const look = [n.shape, n.text, n.label, n.match?.label, n.value, n.attribution, n.r, n.ablated, n.pinned, maxAttr,
+            opts.selected === n.id, opts.groupSel.includes(n.id)].join('|');
+          if (this.dataset.look === look) return;
+          this.dataset.look = look;
+          drawShape(d3.select(this), n, maxAttr, opts);
+        });
+    },
+    svg: () => svg.node() as SVGSVGElement,
+    destroy() {
+      hideTooltip();
+      svg.remove();
+    },
+  };
+}
