@@ -1,0 +1,89 @@
+/** Attribution graphs: the CLT's story skips layer 1, the PLT's does not; the graph is a tool. */
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { validateGraphJson } from '../src/core/attribution/export.ts';
+import { metric, shoot, waitForStatus, watchErrors } from './helpers.ts';
+
+const TRUE_INPUT = '10'; // + − + −: a XOR b and c XOR d both hold
+
+/** The test id of the PLT layer-1 node with the largest activation on the shown input. */
+async function strongestPltL1(page: Page): Promise<string> {
+  return page.$$eval('[data-testid^="node-plt-L1-"]', (els) => {
+    let best = els[0];
+    for (const e of els) if (Number(e.getAttribute('data-value')) > Number(best.getAttribute('data-value'))) best = e;
+    return best.getAttribute('data-testid') ?? '';
+  });
+}
+
+async function openTrained(page: Page, hash = '#v=1&seed=0'): Promise<void> {
+  await page.goto(`/${hash}`);
+  await waitForStatus(page, 'done');
+  await page.getByTestId('view-graphs').scrollIntoViewIfNeeded();
+}
+
+test('for a TRUE input the CLT graph has no layer-1 node and the PLT graph has one', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openTrained(page);
+  await page.getByTestId('input').selectOption(TRUE_INPUT);
+  await expect(page).toHaveURL(/input=10/);
+  const clt = page.getByTestId('graph-clt');
+  const plt = page.getByTestId('graph-plt');
+  await expect(plt.locator('[data-testid^="node-plt-L1-"]').first()).toBeVisible();
+  expect(await clt.locator('[data-testid^="node-clt-L1-"]').count()).toBe(0);
+  expect(await clt.locator('[data-testid^="node-clt-L0-"]').count()).toBeGreaterThan(0);
+  await expect(clt.getByTestId('no-layer1-clt')).toBeVisible();
+  await expect(page.getByTestId('node-clt-out')).toBeVisible();
+  expect(Number(await page.getByTestId('layer-share-clt-1').getAttribute('data-value'))).toBe(0);
+  expect(Number(await page.getByTestId('layer-share-plt-1').getAttribute('data-value'))).toBeGreaterThan(0.1);
+  await shoot(page, 'view-graphs', 'view-graphs');
+  expect(errors).toEqual([]);
+});
+
+test('clicking a PLT layer-1 node lists its edges and ablating it breaks the PLT\'s agreement', async ({ page }) => {
+  await openTrained(page);
+  await page.getByTestId('input').selectOption(TRUE_INPUT);
+  expect(await metric(page, 'agreement-plt')).toBe(1);
+  await page.getByTestId(await strongestPltL1(page)).click();
+  const card = page.getByTestId('graph-card-plt');
+  await expect(card).toBeVisible();
+  await expect(card).toContainText(/in|out/i);
+  await card.getByTestId('ablate-node').click();
+  await expect(page.getByTestId('ablate-node')).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(() => metric(page, 'agreement-plt')).toBeLessThan(1);
+  await shoot(page, 'view-graphs', 'view-graphs-ablated');
+});
+
+test('hiding and labelling nodes is kept in the URL and survives reopening it', async ({ page }) => {
+  await openTrained(page, `#v=1&seed=0&input=${TRUE_INPUT}`);
+  const node = page.locator('[data-testid^="node-plt-L1-"]').first();
+  const id = await node.getAttribute('data-testid');
+  await node.click();
+  await page.getByTestId('graph-card-plt').getByTestId('node-label').fill('AND of the XORs');
+  await page.getByTestId('graph-card-plt').getByTestId('node-label').press('Enter');
+  await expect(page.getByTestId('graph-plt')).toContainText('AND of the XORs');
+  const clt0 = page.locator('[data-testid^="node-clt-L0-"]').first();
+  const hiddenId = await clt0.getAttribute('data-testid');
+  await clt0.click();
+  await page.getByTestId('graph-card-clt').getByTestId('hide-node').click();
+  await expect(page.getByTestId(hiddenId!)).toHaveCount(0);
+  await expect(page).toHaveURL(/graph=/);
+  const url = page.url();
+  await page.goto('about:blank');
+  await page.goto(url);
+  await waitForStatus(page, 'done');
+  await expect(page.getByTestId('graph-plt')).toContainText('AND of the XORs');
+  await expect(page.getByTestId(hiddenId!)).toHaveCount(0);
+  await expect(page.getByTestId(id!)).toBeVisible();
+});
+
+test('the graph exports as JSON that validates against the circuit-tracer schema', async ({ page }) => {
+  await openTrained(page, `#v=1&seed=0&input=${TRUE_INPUT}`);
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-json-plt').click();
+  const file = await (await download).path();
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  const checked = validateGraphJson(json);
+  expect(checked.ok, checked.ok ? '' : checked.message).toBe(true);
+  expect(json.nodes.length).toBeGreaterThan(3);
+  expect(json.links.length).toBeGreaterThan(2);
+});
