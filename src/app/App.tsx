@@ -4,6 +4,7 @@ import { shownSnapshot, useStore } from '../state/store.ts';
 import { useModel } from '../state/useModel.ts';
 import type { RunController } from '../state/runner.ts';
 import { ControlsPanel } from '../views/controls/ControlsPanel.tsx';
+import { UploadPanel } from '../views/controls/UploadPanel.tsx';
 import { MetricsTable } from '../views/MetricsTable.tsx';
 import { ModelDiagram } from '../views/ModelDiagram.tsx';
 import { RunBar } from '../views/RunBar.tsx';
@@ -18,6 +19,7 @@ const CurvesView = lazy(() => import('../views/CurvesView.tsx').then((m) => ({ d
 const TradeoffView = lazy(() => import('../views/TradeoffView.tsx').then((m) => ({ default: m.TradeoffView })));
 const WeightsView = lazy(() => import('../views/WeightsView.tsx').then((m) => ({ default: m.WeightsView })));
 const ActivationsView = lazy(() => import('../views/ActivationsView.tsx').then((m) => ({ default: m.ActivationsView })));
+const GraphView = lazy(() => import('../views/GraphView.tsx').then((m) => ({ default: m.GraphView })));
 const ReconView = lazy(() => import('../views/ReconView.tsx').then((m) => ({ default: m.ReconView })));
 
 function Loading() {
@@ -62,7 +64,9 @@ export function App({ runner }: { runner: RunController }) {
           <MetricsTable {...props} />
           <ModelDiagram {...props} cuts={config.cuts} onToggleCut={toggleCut} />
           <InterventionsView {...props} />
+          <UploadPanel runner={runner} />
           <Suspense fallback={<Loading />}>
+            <Cadence props={props} period={500} phase={200} render={(p) => <GraphView {...p} />} />
             <Cadence props={props} period={250} phase={0} render={(p) => <CurvesView {...p} />} />
             <Cadence props={props} period={500} phase={60} render={(p) => <TradeoffView {...p} />} />
             <Cadence props={props} period={1000} phase={120} render={(p) => <WeightsView {...p} />} />

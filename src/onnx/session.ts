@@ -10,23 +10,37 @@ import { validateOnnx, type ModelInfo, type Result } from './validate.ts';
 
 export { baseModelFromOnnx } from './reconstruct.ts';
 
-type Ort = typeof OrtModule;
+export type Ort = typeof OrtModule;
 
 export interface OrtOptions {
-  /** Where the runtime's .wasm/.mjs files are served from (our own origin in the app). */
-  wasmPaths?: string;
+  /** Where the runtime's .wasm/.mjs files are served from (our own origin in the app): a prefix or one URL per file. */
+  wasmPaths?: string | { wasm?: string; mjs?: string };
   /** Execution providers in order of preference; wasm by default. */
   executionProviders?: string[];
+  /**
+   * Imports the runtime; `import('onnxruntime-web')` by default. The app's worker passes the
+   * wasm-only build, which fetches one .wasm file instead of the larger WebGPU-enabled one.
+   */
+  load?: () => Promise<Ort>;
 }
 
 let ortPromise: Promise<Ort> | null = null;
 
+/**
+ * Node's default (tests, scripts). The specifier is a variable so that bundlers do not ship the
+ * full WebGPU-enabled build and its 28 MB wasm next to the wasm-only one the app's worker loads.
+ */
+const DEFAULT_PACKAGE = 'onnxruntime-web';
+const defaultLoad = (): Promise<Ort> => import(/* @vite-ignore */ DEFAULT_PACKAGE) as Promise<Ort>;
+
 /** Loads onnxruntime-web once; single-threaded so it needs no cross-origin isolation. */
 async function loadOrt(options: OrtOptions): Promise<Ort> {
-  ortPromise ??= import('onnxruntime-web').then((ort) => {
+  ortPromise ??= (options.load ?? defaultLoad)().then((ort) => {
     ort.env.wasm.numThreads = 1;
     return ort;
   });
+  // A failed import (say, offline) must not poison every later attempt.
+  ortPromise.catch(() => (ortPromise = null));
   const ort = await ortPromise;
   // In Node the package finds its own dist/ files; the app points this at its own origin.
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;

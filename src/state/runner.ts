@@ -8,8 +8,15 @@ import type { RunSnapshot } from '../core/snapshot.ts';
 import type { TrainerClient } from '../worker/client.ts';
 import type { WorkerEvent } from '../worker/protocol.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
+import { currentGraphText, loadGraphState, useGraphStore } from './graphStore.ts';
 import { parseHash, serializeHash } from './url.ts';
+
+/** Graph view state from the URL; a missing key resets it. */
+function loadGraphStateSafe(text: string | null): string[] {
+  return loadGraphState(text ?? '').map((p) => `graph: ${p}`);
+}
 import { useStore } from './store.ts';
+import { uploadFlow, type UploadFlow } from './uploads.ts';
 
 /** Renders per second while snapshots stream in. */
 const FLUSH_HZ = 10;
@@ -20,6 +27,8 @@ export interface RunController {
   stepBy: (count: number) => void;
   reset: () => void;
   setSpeed: (speed: number) => void;
+  /** Loads a user's ONNX model (see uploads.ts). */
+  uploads: UploadFlow;
   dispose: () => void;
 }
 
@@ -48,7 +57,10 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     else timer = win.setTimeout(() => (frame = win.requestAnimationFrame(flush)), wait);
   };
 
+  const uploads = uploadFlow(client, () => (pending = []));
+
   const onEvent = (e: WorkerEvent) => {
+    if (uploads.handle(e)) return;
     const s = store.getState();
     switch (e.type) {
       case 'snapshot':
@@ -73,24 +85,36 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
   };
 
   // The URL mirrors the config; opening a URL replays it.
+  /** The hash minus the graph view's own key, which its store owns. */
+  const configHash = (): string => {
+    const params = new URLSearchParams(win.location.hash.replace(/^#/, ''));
+    graphProblems = loadGraphStateSafe(params.get('graph'));
+    params.delete('graph');
+    return params.toString();
+  };
+  let graphProblems: string[] = [];
+
   const fromUrl = () => {
     // Two passes: the circuit decides the model, whose dims and size bound the other keys.
-    const first = parseHash(win.location.hash);
+    const hash = configHash();
+    const first = parseHash(hash);
     const built = modelForCircuit(first.config.circuit);
     if (!built.ok) {
-      const problems = [...first.problems, `circuit: ${built.message}; using the write-up's model.`];
+      const problems = [...first.problems, ...graphProblems, `circuit: ${built.message}; using the write-up's model.`];
       store.getState().replaceConfig({ ...first.config, circuit: '', cuts: [] }, problems);
       return;
     }
     const m = built.value;
-    const { config, problems } = parseHash(win.location.hash, m.dimNames, m.layers.length, m.n);
-    store.getState().replaceConfig(config, problems);
+    const { config, problems } = parseHash(hash, m.dimNames, m.layers.length, m.n);
+    store.getState().replaceConfig(config, [...problems, ...graphProblems]);
   };
   fromUrl();
   let lastHash = '';
   const writeUrl = (config: ExperimentConfig) => {
     const built = modelForCircuit(config.circuit);
-    const hash = `#${serializeHash(config, built.ok ? built.value.dimNames : undefined)}`;
+    const shown = store.getState().uploadedModel?.model ?? (built.ok ? built.value : undefined);
+    const graph = currentGraphText();
+    const hash = `#${serializeHash(config, shown?.dimNames)}${graph ? `&graph=${graph}` : ''}`;
     if (hash !== lastHash) {
       lastHash = hash;
       if (win.location.hash !== hash) win.history.replaceState(null, '', hash);
@@ -102,6 +126,7 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
   };
   win.addEventListener('hashchange', onHashChange);
 
+  const unsubGraph = useGraphStore.subscribe(() => writeUrl(store.getState().config));
   const unsubStore = store.subscribe((s, prev) => {
     if (s.config !== prev.config) writeUrl(s.config);
     if (s.generation !== prev.generation) restart(s.config);
@@ -122,9 +147,11 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
       store.getState().setSpeed(speed);
       client.setSpeed(speed);
     },
+    uploads,
     dispose: () => {
       unsubscribe();
       unsubStore();
+      unsubGraph();
       win.removeEventListener('hashchange', onHashChange);
       if (frame) win.cancelAnimationFrame(frame);
       if (timer) win.clearTimeout(timer);

@@ -5,8 +5,10 @@
 import { create } from 'zustand';
 import { DEFAULT_EXPERIMENT, type Cut, type ExperimentConfig, type TrainConfig, type TranscoderKind } from '../core/config.ts';
 import type { EngineName } from '../core/engine.ts';
-import type { Ablation } from '../core/model/baseModel.ts';
+import type { Ablation, BaseModel } from '../core/model/baseModel.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
+import type { ModelInfo } from '../onnx/validate.ts';
+import type { DataEvent } from '../worker/protocol.ts';
 import { NO_HIGHLIGHT, type Highlight } from '../views/types.ts';
 
 export type RunStatus = 'idle' | 'training' | 'paused' | 'done' | 'error';
@@ -76,13 +78,37 @@ export interface SelectionSlice {
   setAliveOnly: (v: boolean) => void;
 }
 
-export type Store = ExperimentSlice & RunSlice & InterventionSlice & SelectionSlice;
+/** A user's ONNX model the page shows instead of the config's circuit. */
+export interface UploadedModel {
+  name: string;
+  model: BaseModel;
+  info: ModelInfo;
+}
+
+/** The uploaded model, if any, and where the current run's training data came from. */
+export interface ModelSlice {
+  /** Replaces the circuit's model until a config change picks another circuit. */
+  uploadedModel: UploadedModel | null;
+  dataSource: Omit<DataEvent, 'type' | 'run'> | null;
+  /** Switches the page to an upload the worker accepted: cuts, interventions and history start empty. */
+  adoptUpload: (upload: UploadedModel) => void;
+  setDataSource: (data: Omit<DataEvent, 'type' | 'run'>) => void;
+  /** Shows a problem in the error banner without touching the run. */
+  reportProblem: (message: string) => void;
+}
+
+export type Store = ExperimentSlice & RunSlice & InterventionSlice & SelectionSlice & ModelSlice;
 
 function describeChange(before: ExperimentConfig, after: ExperimentConfig): string | null {
   const changed = TRAINING_KEYS.filter((k) => before[k] !== after[k]);
   if (changed.length === 0) return null;
   const parts = changed.map((k) => `${k} ${String(before[k])} → ${String(after[k])}`);
   return `${parts.join(', ')}: the run restarted from seed ${after.seed}.`;
+}
+
+/** Choosing a circuit leaves an uploaded model (the worker's client does the same). */
+function leaveUpload(before: ExperimentConfig, after: ExperimentConfig): Partial<ModelSlice> {
+  return before.circuit !== after.circuit ? { uploadedModel: null } : {};
 }
 
 function sameCut(a: Cut, dims: number[], layer: number): boolean {
@@ -98,11 +124,11 @@ export const useStore = create<Store>()((set, get) => ({
     const before = get().config;
     const after = { ...before, ...patch };
     const notice = describeChange(before, after);
-    set({ config: after, ...(notice ? { notice, generation: get().generation + 1 } : {}) });
+    set({ config: after, ...(notice ? { notice, generation: get().generation + 1 } : {}), ...leaveUpload(before, after) });
   },
   replaceConfig: (config, problems) => {
     const notice = describeChange(get().config, config);
-    set({ config, problems, ...(notice ? { notice, generation: get().generation + 1 } : {}) });
+    set({ config, problems, ...(notice ? { notice, generation: get().generation + 1 } : {}), ...leaveUpload(get().config, config) });
   },
   toggleCut: (dims, layer) => {
     const cuts = get().config.cuts;
@@ -154,6 +180,29 @@ export const useStore = create<Store>()((set, get) => ({
   aliveOnly: true,
   setHighlight: (highlight) => set({ highlight }),
   setAliveOnly: (aliveOnly) => set({ aliveOnly }),
+
+  uploadedModel: null,
+  dataSource: null,
+  adoptUpload: (upload) =>
+    set({
+      uploadedModel: upload,
+      // One update: no render may pair the new model with the old run's snapshots or cuts.
+      config: { ...get().config, circuit: '', cuts: [], input: 0 },
+      history: [],
+      live: null,
+      scrubStep: null,
+      step: 0,
+      featureAblations: [],
+      pairsOff: [],
+      neuronAblations: [],
+      highlight: NO_HIGHLIGHT,
+      notice: `Loaded ${upload.name}: ${upload.info.layers} layers, D = ${upload.info.dims}, ${upload.model.n} input rows; the run restarted from seed ${get().config.seed}.`,
+    }),
+  setDataSource: (dataSource) => set({ dataSource }),
+  reportProblem: (message) => {
+    const problems = get().problems;
+    if (!problems.includes(message)) set({ problems: [...problems, message] });
+  },
 }));
 
 /** The snapshot the views show: the scrubbed one, else the latest. */

@@ -3,7 +3,7 @@
  * that a later start, reset or setConfig replaced are dropped here, so listeners never see them.
  */
 import type { ExperimentConfig } from '../core/config.ts';
-import type { WorkerEvent, WorkerRequest } from './protocol.ts';
+import type { LoadModelRequest, WorkerEvent, WorkerRequest } from './protocol.ts';
 
 /** What the client needs of a Worker; a MessagePort (DOM or node:worker_threads) fits too. */
 export interface TrainerEndpoint {
@@ -29,6 +29,12 @@ export function createTrainerWorker(): Worker {
 /** Main-thread client of the training worker; it never trains. */
 export class TrainerClient {
   private runId = 0;
+  /** Ids handed out so far; a loadModel's run id is reserved before it becomes current. */
+  private issued = 0;
+  /** The run a pending loadModel will start, adopted when its first event arrives. */
+  private pendingRun: number | null = null;
+  /** The loadModel run whose model the page shows, or null for the config's circuit. */
+  private upload: number | null = null;
   private readonly listeners = new Set<TrainerListener>();
   private readonly endpoint: TrainerEndpoint;
 
@@ -48,7 +54,8 @@ export class TrainerClient {
 
   /** Starts a fresh run of `config` at `speed` (share of full speed, in (0, 1]). */
   start(config: ExperimentConfig, speed = 1): void {
-    this.send({ type: 'start', run: ++this.runId, config, speed });
+    this.upload = null;
+    this.send({ type: 'start', run: this.nextRun(), config, speed });
   }
 
   pause(): void {
@@ -67,12 +74,26 @@ export class TrainerClient {
 
   /** Back to step 0 of the current config, idle. */
   reset(): void {
-    this.send({ type: 'reset', run: ++this.runId });
+    this.send({ type: 'reset', run: this.nextRun(), ...this.uploadField() });
   }
 
   /** Restarts from step 0 under `config`; a training run keeps training. */
   setConfig(config: ExperimentConfig): void {
-    this.send({ type: 'setConfig', run: ++this.runId, config });
+    // Choosing a circuit leaves the uploaded model, as the store does.
+    if (config.circuit !== '') this.upload = null;
+    this.send({ type: 'setConfig', run: this.nextRun(), config, ...this.uploadField() });
+  }
+
+  /**
+   * Asks the worker to load an ONNX model and train on it; returns the run id it will start.
+   * Until the worker accepts it the current run stays current, so its events keep arriving and a
+   * refusal (an `error` with source 'loadModel') arrives under it.
+   */
+  loadModel(request: Omit<LoadModelRequest, 'type' | 'run'>): number {
+    const run = ++this.issued;
+    this.pendingRun = run;
+    this.send({ type: 'loadModel', run, ...request });
+    return run;
   }
 
   setSpeed(speed: number): void {
@@ -97,6 +118,17 @@ export class TrainerClient {
     this.endpoint.close?.();
   }
 
+  /** A fresh id that becomes current at once; it supersedes a pending load. */
+  private nextRun(): number {
+    this.pendingRun = null;
+    this.runId = ++this.issued;
+    return this.runId;
+  }
+
+  private uploadField(): { upload?: number } {
+    return this.upload === null ? {} : { upload: this.upload };
+  }
+
   private send(request: WorkerRequest): void {
     this.endpoint.postMessage(request);
   }
@@ -107,6 +139,11 @@ export class TrainerClient {
 
   private readonly onMessage = (e: Event): void => {
     const event = (e as MessageEvent<WorkerEvent>).data;
+    if (event.run === this.pendingRun) {
+      this.runId = event.run;
+      this.upload = event.run;
+      this.pendingRun = null;
+    }
     if (event.run !== this.runId) return;
     this.emit(event);
   };

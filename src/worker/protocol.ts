@@ -6,6 +6,7 @@
 import type { ExperimentConfig } from '../core/config.ts';
 import type { EngineName } from '../core/engine.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
+import type { InputEnumeration } from '../onnx/upload.ts';
 
 /** Builds the engine for a fresh run and starts training it. */
 export interface StartRequest {
@@ -37,6 +38,8 @@ export interface StepRequest {
 export interface ResetRequest {
   type: 'reset';
   run: number;
+  /** The run id of the loadModel whose model the page shows; absent: the config's circuit. */
+  upload?: number;
 }
 
 /** Replaces the config and restarts from step 0; a run that was training keeps training. */
@@ -44,6 +47,8 @@ export interface SetConfigRequest {
   type: 'setConfig';
   run: number;
   config: ExperimentConfig;
+  /** The run id of the loadModel whose model the page shows; absent: the config's circuit. */
+  upload?: number;
 }
 
 /** Changes the throttle without restarting. */
@@ -51,6 +56,25 @@ export interface SetSpeedRequest {
   type: 'setSpeed';
   /** Share of full speed, in (0, 1]. */
   speed: number;
+}
+
+/**
+ * Loads a user's ONNX base model and restarts training on it. The worker validates it, reads
+ * its weights back, collects its activations with onnxruntime-web and checks them; only then
+ * does `run` become the current run (its first event is `data`, `uploaded` true). On any failure it
+ * posts an `error` with `source: 'loadModel'` under the current run, which it leaves as it was.
+ */
+export interface LoadModelRequest {
+  type: 'loadModel';
+  /** Run id the loaded model's run will carry. */
+  run: number;
+  bytes: ArrayBuffer;
+  name: string;
+  enumeration: InputEnumeration;
+  /** Residual dim read as the answer. */
+  outputDim: number;
+  /** The settings to train under; its circuit and cuts are ignored (the file is the model). */
+  config: ExperimentConfig;
 }
 
 /** Every request the page sends to the worker. */
@@ -61,7 +85,8 @@ export type WorkerRequest =
   | StepRequest
   | ResetRequest
   | SetConfigRequest
-  | SetSpeedRequest;
+  | SetSpeedRequest
+  | LoadModelRequest;
 
 /** Lifecycle of a run, as the `status` test id reports it. */
 export type TrainerStatus = 'idle' | 'training' | 'paused' | 'done' | 'error';
@@ -96,7 +121,27 @@ export interface TrainerErrorEvent {
   type: 'error';
   run: number;
   message: string;
+  /** 'loadModel' when an upload was refused: the current run goes on untouched. */
+  source?: 'loadModel';
+}
+
+/**
+ * Where a run's training data came from; sent before the run's first snapshot. A `loadModel`
+ * that succeeded starts its run with one of these, `uploaded` true.
+ */
+export interface DataEvent {
+  type: 'data';
+  run: number;
+  /** 'onnx': activations collected by onnxruntime-web; 'typescript': the TypeScript forward pass. */
+  source: 'onnx' | 'typescript';
+  /** The base model's name. */
+  model: string;
+  uploaded: boolean;
+  /** Milliseconds this run spent in onnxruntime-web (loading included); 0 when cached or unused. */
+  collectMs: number;
+  /** Why onnxruntime-web was not used where it would have been. */
+  note?: string;
 }
 
 /** Every event the worker sends to the page. */
-export type WorkerEvent = SnapshotEvent | StatusEvent | TrainerErrorEvent;
+export type WorkerEvent = SnapshotEvent | StatusEvent | TrainerErrorEvent | DataEvent;

@@ -9,8 +9,11 @@ import type { BaseModel } from '../core/model/baseModel.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
 import { transcoderLayout } from '../core/run.ts';
 import { snapshotOf, snapshotTransfers, type TranscoderSnapshot } from '../core/snapshot.ts';
+import type { TrainingData } from '../core/transcoder/data.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
-import type { TrainerStatus, WorkerEvent, WorkerRequest } from './protocol.ts';
+import { prepareUpload } from '../onnx/upload.ts';
+import { onnxTrainingData, type ActivationSource } from './onnxData.ts';
+import type { DataEvent, LoadModelRequest, TrainerStatus, WorkerEvent, WorkerRequest } from './protocol.ts';
 
 /** Wall-clock length of one chunk of work before the session yields to its message queue. */
 const CHUNK_MS = 12;
@@ -22,8 +25,17 @@ const HISTORY_POINTS = 300;
 /** Sends one event, handing over the listed buffers. */
 export type PostEvent = (event: WorkerEvent, transfer: Transferable[]) => void;
 
-/** Builds the engine that trains a population; the CPU engine now, the WebGPU engine later. */
-export type EngineFactory = (model: BaseModel, members: readonly MemberSpec[]) => Engine | Promise<Engine>;
+/**
+ * Builds the engine that trains a population; the CPU engine now, the WebGPU engine later.
+ * `data` is the training set when it was collected elsewhere (onnxruntime-web); without it the
+ * engine computes it from the model's TypeScript forward pass.
+ */
+export type EngineFactory = (
+  model: BaseModel,
+  members: readonly MemberSpec[],
+  data?: TrainingData,
+  choice?: ExperimentConfig['engine'],
+) => Engine | Promise<Engine>;
 
 type Result<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -108,10 +120,28 @@ function errorMessage(e: unknown): string {
 
 interface RunState {
   config: ExperimentConfig;
+  /** The loadModel run whose uploaded model this run trains, or null for the config's circuit. */
+  upload: number | null;
   model: BaseModel;
   specs: MemberSpec[];
   layouts: Layout[];
   engine: Engine;
+}
+
+/** A model the page uploaded, with the data onnxruntime-web collected from it. */
+interface Upload {
+  run: number;
+  model: BaseModel;
+  data: TrainingData;
+  collectMs: number;
+}
+
+/** A run's model and where its training data came from. */
+interface Resolved {
+  model: BaseModel;
+  /** Undefined: the engine computes it with the TypeScript forward pass. */
+  data?: TrainingData;
+  event: Omit<DataEvent, 'type' | 'run'>;
 }
 
 /**
@@ -142,16 +172,31 @@ export class TrainingSession {
   private inFlight: Promise<unknown> = Promise.resolve();
   private queue: Promise<void> = Promise.resolve();
   private readonly yielder = macrotaskYielder();
+  /** The last uploads: the one the page shows and, at most, one newer. */
+  private uploads: Upload[] = [];
+  /** The write-up's model's training data from onnxruntime-web, collected once. */
+  private defaultData: Promise<Result<{ data: TrainingData; ms: number }>> | null = null;
 
+  /**
+   * Without `activations` every model trains on its TypeScript forward pass and uploads are
+   * refused; with it the write-up's model (circuit '') and uploads train on activations that
+   * onnxruntime-web collected.
+   */
   constructor(
     private readonly post: PostEvent,
     private readonly createEngine: EngineFactory,
+    private readonly activations?: ActivationSource,
   ) {}
 
   /** Applies one request after those before it; resolves when it has been applied. */
   handle(req: WorkerRequest): Promise<void> {
     this.queue = this.queue.then(() => this.apply(req)).catch((e: unknown) => this.fail(e));
     return this.queue;
+  }
+
+  /** A plain-language notice about the run (say, an engine hand-over), shown beside its status. */
+  notice(message: string): void {
+    this.setStatus(this.status, message);
   }
 
   /** Stops training and releases the engine. */
@@ -168,19 +213,21 @@ export class TrainingSession {
       case 'start':
         this.run = req.run;
         this.setSpeed(req.speed);
-        await this.rebuild(req.config, 'training');
+        await this.rebuild(req.config, 'training', null);
         return;
       case 'setConfig': {
         this.run = req.run;
         const resume = this.status === 'training' || this.status === 'done' || this.status === 'error';
-        await this.rebuild(req.config, resume ? 'training' : 'idle');
+        await this.rebuild(req.config, resume ? 'training' : 'idle', req.upload ?? null);
         return;
       }
       case 'reset':
         this.run = req.run;
         if (!this.current) return this.error('Nothing to reset: start a run first.');
-        await this.rebuild(this.current.config, 'idle');
+        await this.rebuild(this.current.config, 'idle', req.upload ?? null);
         return;
+      case 'loadModel':
+        return this.loadModel(req);
       case 'pause': {
         const cur = this.current;
         if (!cur || (this.status !== 'training' && this.stepTarget === null)) return;
@@ -223,22 +270,87 @@ export class TrainingSession {
     else this.error(`speed must be in (0, 1], got ${speed}`);
   }
 
+  /**
+   * Checks an uploaded model, collects its activations and restarts on it; a refusal leaves the
+   * current run exactly as it was (it keeps training while onnxruntime-web works).
+   */
+  private async loadModel(req: LoadModelRequest): Promise<void> {
+    const refuse = (message: string): void => this.post({ type: 'error', run: this.run, message, source: 'loadModel' }, []);
+    if (!this.activations) return refuse('This page cannot run ONNX models: onnxruntime-web is not available in its worker.');
+    const bytes = new Uint8Array(req.bytes);
+    const prepared = prepareUpload(bytes, { enumeration: req.enumeration, outputDim: req.outputDim });
+    if (!prepared.ok) return refuse(prepared.message);
+    const config: ExperimentConfig = { ...req.config, circuit: '', cuts: [] };
+    const problem = configProblem(config);
+    if (problem) return refuse(problem);
+    const model: BaseModel = { ...prepared.value.model, name: req.name || prepared.value.model.name };
+    const t0 = performance.now();
+    const data = await onnxTrainingData(this.activations, bytes, model);
+    if (!data.ok) return refuse(data.message);
+    const shown = this.uploads.filter((u) => u.run === this.current?.upload);
+    this.uploads = [...shown, { run: req.run, model, data: data.value, collectMs: performance.now() - t0 }];
+    this.run = req.run;
+    await this.rebuild(config, 'training', req.run);
+  }
+
+  /** The write-up's model's activations from onnxruntime-web, collected on first use. */
+  private defaultOnnxData(model: BaseModel, source: ActivationSource): Promise<Result<{ data: TrainingData; ms: number }>> {
+    this.defaultData ??= (async () => {
+      const t0 = performance.now();
+      let bytes: Uint8Array;
+      try {
+        bytes = await source.defaultModelBytes();
+      } catch (e) {
+        return { ok: false, message: `models/xor-and.onnx could not be fetched (${errorMessage(e)})` };
+      }
+      const data = await onnxTrainingData(source, bytes, model);
+      return data.ok ? { ok: true, value: { data: data.value, ms: performance.now() - t0 } } : data;
+    })();
+    return this.defaultData;
+  }
+
+  /** The model a run trains and its data: an upload, the write-up's model via ONNX, or a compiled circuit. */
+  private async resolve(config: ExperimentConfig, upload: number | null): Promise<Result<Resolved>> {
+    const up = upload === null ? undefined : this.uploads.find((u) => u.run === upload);
+    if (up) return { ok: true, value: { model: up.model, data: up.data, event: { source: 'onnx', model: up.model.name, uploaded: true, collectMs: up.collectMs } } };
+    const model = modelFor(config);
+    if (!model.ok) return model;
+    const name = model.value.name;
+    // Compiled circuits have no ONNX file; their TypeScript forward pass is the model.
+    if (config.circuit.trim() !== '' || !this.activations) {
+      return { ok: true, value: { model: model.value, event: { source: 'typescript', model: name, uploaded: false, collectMs: 0 } } };
+    }
+    const first = this.defaultData === null;
+    // The runtime's wasm takes a few seconds to fetch and compile once; say why nothing moves yet.
+    if (first) this.setStatus('idle', 'Loading onnxruntime-web to collect the model’s activations from models/xor-and.onnx…', 0);
+    const data = await this.defaultOnnxData(model.value, this.activations);
+    if (!data.ok) {
+      const note = `onnxruntime-web could not provide the activations (${data.message}); training on the TypeScript forward pass of the same weights instead.`;
+      return { ok: true, value: { model: model.value, event: { source: 'typescript', model: name, uploaded: false, collectMs: 0, note } } };
+    }
+    const collectMs = first ? data.value.ms : 0;
+    return { ok: true, value: { model: model.value, data: data.value.data, event: { source: 'onnx', model: name, uploaded: false, collectMs } } };
+  }
+
   /** Replaces the run with a fresh one at step 0 and posts its first snapshot. */
-  private async rebuild(config: ExperimentConfig, then: 'training' | 'idle'): Promise<void> {
+  private async rebuild(config: ExperimentConfig, then: 'training' | 'idle', upload: number | null): Promise<void> {
     const gen = ++this.gen;
     this.stepTarget = null;
     // Silently idle until step 0 is posted, so no chunk runs on the new engine before it.
     this.status = 'idle';
     this.retire();
     const problem = configProblem(config);
-    const model = problem === null ? modelFor(config) : ({ ok: false, message: problem } as const);
-    if (!model.ok) return this.setStatus('error', model.message, 0);
+    const resolved = problem === null ? await this.resolve(config, upload) : ({ ok: false, message: problem } as const);
+    if (gen !== this.gen) return;
+    if (!resolved.ok) return this.setStatus('error', resolved.message, 0);
+    const { model, data, event } = resolved.value;
     const specs = membersFor(config);
-    const engine = await this.createEngine(model.value, specs);
+    const engine = await this.createEngine(model, specs, data, config.engine);
     if (gen !== this.gen) return engine.dispose();
-    const layouts = specs.map((m) => transcoderLayout(m.kind, model.value, config));
-    this.current = { config, model: model.value, specs, layouts, engine };
+    const layouts = specs.map((m) => transcoderLayout(m.kind, model, config));
+    this.current = { config, upload: event.uploaded ? upload : null, model, specs, layouts, engine };
     this.lastPosted = 0;
+    this.post({ type: 'data', run: this.run, ...event }, []);
     if (!(await this.postSnapshot(gen, true))) return;
     this.setStatus(then);
     if (then === 'training') this.kick();

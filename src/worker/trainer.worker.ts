@@ -1,11 +1,14 @@
-/** The training worker: wires its message port to a TrainingSession on the CPU engine. */
-import { CpuEngine } from '../core/engine.ts';
+/** The training worker: wires its message port to a TrainingSession; engines.ts picks the engine. */
+import { createEngine } from './engines.ts';
+import { browserActivationSource } from './ortBrowser.ts';
 import type { WorkerEvent, WorkerRequest } from './protocol.ts';
 import { TrainingSession } from './session.ts';
 
 const session = new TrainingSession(
   (event: WorkerEvent, transfer: Transferable[]) => self.postMessage(event, { transfer }),
-  (model, members) => new CpuEngine(model, members),
+  (model, members, data, choice) =>
+    createEngine(choice ?? 'auto', model, members, data, (navigator as Navigator & { gpu?: GPU }).gpu, (m) => session.notice(m)),
+  browserActivationSource(),
 );
 
 self.onmessage = (e: MessageEvent<WorkerRequest>) => {
