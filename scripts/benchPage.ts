@@ -15,6 +15,15 @@ if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
   process.exit(2);
 }
 
+/** Counts animation frames and records Long Tasks in the page. */
+const PROBE = `
+  window.__bench = { tasks: [], frames: [] };
+  const tick = () => { window.__bench.frames.push(performance.now()); requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__bench.tasks.push(e.duration); })
+    .observe({ type: 'longtask', buffered: true });
+`;
+
 interface PageFigures {
   doneMs: number;
   trainingMs: number;
@@ -33,18 +42,8 @@ try {
   for (let r = 0; r < runs; r++) {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
-    await page.addInitScript(() => {
-      const w = window as unknown as { __bench: { tasks: number[]; frames: number[] } };
-      w.__bench = { tasks: [], frames: [] };
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.__bench.tasks.push(e.duration);
-      }).observe({ type: 'longtask', buffered: true });
-      const tick = (t: number) => {
-        w.__bench.frames.push(t);
-        requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
+    // A string, not a function: tsx's transpiler would wrap a function's inner functions in helpers the page lacks.
+    await page.addInitScript(PROBE);
     await page.goto('http://127.0.0.1:4180/#v=1&seed=0');
     await page.waitForSelector('[data-testid="status"][data-value="training"]', { timeout: 60_000 });
     const trainingFrom = await page.evaluate(() => performance.now());

@@ -36,7 +36,8 @@ export function snapshotOf(
   model: BaseModel,
 ): TranscoderSnapshot {
   const tc = { layout, params };
-  const { acts, yHat } = trainingOutputs(tc, data);
+  const outputs = trainingOutputs(tc, data);
+  const { acts, yHat } = outputs;
   const L = layout.layers;
   const N = data.n;
   const F = layout.features;
@@ -48,7 +49,7 @@ export function snapshotOf(
     const { mean, std } = data.outStats[l];
     for (let k = 0; k < N * D; k++) recon[l * N * D + k] = yHat[l][k] * std[k % D] + mean[k % D];
   }
-  return { kind, step, params, acts: actsFlat, recon, metrics: computeMetrics(tc, data, model), loss };
+  return { kind, step, params, acts: actsFlat, recon, metrics: computeMetrics(tc, data, model, outputs), loss };
 }
 
 /** The buffers a snapshot can hand over without copying. */

@@ -1,6 +1,7 @@
 /**
  * Heavy views redraw on their own cadence while a run trains, each in its own task and out of
- * phase with the others, so no single frame redraws everything. Paused, done or scrubbed: at once.
+ * phase with the others, and not at all while scrolled out of sight; when training stops they
+ * catch up one by one. Anything but a new snapshot (highlight, config, cuts) shows at once.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useStore } from '../state/store.ts';
@@ -12,30 +13,48 @@ interface Props {
   period: number;
   /** Offset of this view's redraws within the period. */
   phase: number;
+  /** Spans the whole grid row. */
+  wide?: boolean;
   render: (p: ViewProps) => ReactNode;
 }
 
-export function Cadence({ props, period, phase, render }: Props) {
+export function Cadence({ props, period, phase, wide, render }: Props) {
   const training = useStore((s) => s.status === 'training' && s.scrubStep === null);
   const [shown, setShown] = useState(props);
   const latest = useRef(props);
   latest.current = props;
+  const box = useRef<HTMLDivElement>(null);
+  const visible = useRef(true);
 
   useEffect(() => {
-    if (!training) {
-      setShown(latest.current);
-      return;
-    }
+    const el = box.current;
+    if (!el || typeof IntersectionObserver === 'undefined') return;
+    const io = new IntersectionObserver((entries) => {
+      visible.current = entries.some((e) => e.isIntersecting);
+      if (visible.current) setShown(latest.current);
+    });
+    io.observe(el);
+    return () => io.disconnect();
+  }, []);
+
+  useEffect(() => {
     let timer = 0;
+    if (!training) {
+      timer = window.setTimeout(() => setShown(latest.current), phase);
+      return () => window.clearTimeout(timer);
+    }
     const tick = () => {
-      setShown(latest.current);
+      if (visible.current) setShown(latest.current);
       timer = window.setTimeout(tick, period);
     };
     timer = window.setTimeout(tick, phase);
     return () => window.clearTimeout(timer);
   }, [training, period, phase]);
 
-  // Anything but a new snapshot (highlight, config, cuts) shows at once.
-  const current = training ? { ...props, snapshot: shown.snapshot, history: shown.history } : props;
-  return <>{render(current)}</>;
+  const current = { ...props, snapshot: shown.snapshot, history: shown.history };
+  return (
+    <div ref={box} className={`cadence${wide ? ' wide' : ''}`}>
+      {render(current)}
+    </div>
+  );
 }

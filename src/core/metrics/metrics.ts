@@ -20,12 +20,27 @@ export function trainingOutputs(tc: TrainedTranscoder, data: TrainingData): { ac
   return { acts, yHat };
 }
 
-/** L0, alive and MSE per layer on the training data. */
-export function sparsityMetrics(tc: TrainedTranscoder, data: TrainingData): Pick<Metrics, 'l0' | 'alive' | 'mse'> {
+/** The base model's output classes under an intervention: fixed per model, so computed once. */
+const baseClassCache = new WeakMap<BaseModel, Map<string, boolean[]>>();
+export function baseClasses(model: BaseModel, iv: Intervention = { cuts: [] }): boolean[] {
+  let perModel = baseClassCache.get(model);
+  if (!perModel) baseClassCache.set(model, (perModel = new Map()));
+  const key = JSON.stringify(iv);
+  let classes = perModel.get(key);
+  if (!classes) perModel.set(key, (classes = outputClasses(model, forward(model, iv).resid)));
+  return classes;
+}
+
+/** L0, alive and MSE per layer on the training data (`outputs` when already computed). */
+export function sparsityMetrics(
+  tc: TrainedTranscoder,
+  data: TrainingData,
+  outputs: { acts: Float64Array[]; yHat: Float64Array[] } = trainingOutputs(tc, data),
+): Pick<Metrics, 'l0' | 'alive' | 'mse'> {
   const F = tc.layout.features;
   const D = data.dims;
   const N = data.n;
-  const { acts, yHat } = trainingOutputs(tc, data);
+  const { acts, yHat } = outputs;
   const l0 = acts.map((a) => a.reduce((s, v) => s + (v > 0 ? 1 : 0), 0) / N);
   const alive = acts.map((a) => {
     let count = 0;
@@ -73,7 +88,7 @@ export function standardInterventions(model: BaseModel): Intervention[] {
 
 /** Share of inputs whose output class matches the truth (the clean base model). */
 export function replacementAccuracy(tc: TrainedTranscoder, data: TrainingData, model: BaseModel): number {
-  const truth = outputClasses(model, forward(model).resid);
+  const truth = baseClasses(model);
   const repl = outputClasses(model, replacementForward(tc, data, model).resid);
   return truth.reduce((s, t, i) => s + (t === repl[i] ? 1 : 0), 0) / truth.length;
 }
@@ -86,7 +101,7 @@ export function agreementPerInput(
   iv: Intervention,
   extra: Omit<ReplacementInterventions, 'cuts'> = {},
 ): boolean[] {
-  const base = outputClasses(model, forward(model, iv).resid);
+  const base = baseClasses(model, iv);
   const repl = outputClasses(model, replacementForward(tc, data, model, { ...extra, cuts: iv.cuts }).resid);
   return base.map((b, i) => b === repl[i]);
 }
@@ -103,9 +118,14 @@ export function faithfulness(tc: TrainedTranscoder, data: TrainingData, model: B
   return set.reduce((s, iv) => s + agreement(tc, data, model, iv), 0) / set.length;
 }
 
-export function computeMetrics(tc: TrainedTranscoder, data: TrainingData, model: BaseModel): Metrics {
+export function computeMetrics(
+  tc: TrainedTranscoder,
+  data: TrainingData,
+  model: BaseModel,
+  outputs?: { acts: Float64Array[]; yHat: Float64Array[] },
+): Metrics {
   return {
-    ...sparsityMetrics(tc, data),
+    ...sparsityMetrics(tc, data, outputs),
     accuracy: replacementAccuracy(tc, data, model),
     faithfulness: faithfulness(tc, data, model),
   };
