@@ -24,11 +24,11 @@ describe('parseCliOptions', () => {
     const v = ok([
       '--kinds', 'plt', '--seeds=3,5', '--steps', '2000', '--lambda=0.1', '--penalty', 'tanh', '--c', '2',
       '--norm=sum', '--features', '8', '--lr', '1e-3', '--window', '1', '--circuit', '(a XOR b)',
-      '--epsilon', '0.1', '--lambda-p=0', '--warmup', '0.5', '--json',
+      '--epsilon', '0.1', '--lambda-p=0', '--warmup', '0.5', '--asymmetry', '0.2', '--consistency=1.5', '--json',
     ]);
     expect(v).toEqual({
       config: { ...DEFAULT_TRAIN, seed: 3, steps: 2000, lambda: 0.1, penalty: 'tanh', c: 2, norm: 'sum', features: 8,
-        lr: 1e-3, window: 1, epsilon: 0.1, lambdaP: 0, warmup: 0.5 },
+        lr: 1e-3, window: 1, epsilon: 0.1, lambdaP: 0, warmup: 0.5, asymmetry: 0.2, consistency: 1.5 },
       kinds: ['plt'], seeds: [3, 5], json: true, circuit: '(a XOR b)',
     });
   });
@@ -61,6 +61,8 @@ describe('parseCliOptions', () => {
     expect(fails(['--seeds', '1,0..2'])).toBe('--seeds: 1 is listed twice');
     expect(fails(['--seeds', '-1'])).toBe("--seeds: '-1' is out of range (0 to 2147483647)");
     expect(fails(['--json=yes'])).toBe('--json takes no value');
+    expect(fails(['--consistency', '-1'])).toBe("--consistency: '-1' is out of range (0 to 100)");
+    expect(fails(['--asymmetry', 'x'])).toBe("--asymmetry: 'x' is not a number");
     expect(fails(['--circuit', 'a'.repeat(301)])).toBe('--circuit: the formula is 301 characters long (limit 300)');
     expect(fails(['--lamda', '1'])).toMatch(/^unknown option --lamda \(options: --kinds, --seeds, --steps, .*--json\)$/);
     expect(fails(['lambda'])).toBe("unexpected argument 'lambda'; options start with --");
@@ -69,7 +71,8 @@ describe('parseCliOptions', () => {
   it('never throws, and every failure is one line', () => {
     const token = fc.oneof(
       fc.constantFrom('--kinds', '--seeds', '--steps', '--lambda', '--penalty', '--c', '--norm', '--features', '--lr',
-        '--window', '--circuit', '--epsilon', '--lambda-p', '--warmup', '--json', '--', '--x', '--lambda=', '-l'),
+        '--window', '--circuit', '--epsilon', '--lambda-p', '--warmup', '--asymmetry', '--consistency', '--json', '--', '--x',
+        '--lambda=', '-l'),
       fc.string({ maxLength: 8 }),
       fc.double().map(String),
     );

@@ -38,7 +38,7 @@ type TrainNumericKey = Exclude<NumericKey, 'input' | 'seed'>;
 /** Option name → TrainConfig key, for every plain number option. */
 const NUMBER_OPTIONS: Readonly<Record<string, TrainNumericKey>> = {
   steps: 'steps', lambda: 'lambda', c: 'c', features: 'features', lr: 'lr', window: 'window',
-  epsilon: 'epsilon', 'lambda-p': 'lambdaP', warmup: 'warmup',
+  epsilon: 'epsilon', 'lambda-p': 'lambdaP', warmup: 'warmup', asymmetry: 'asymmetry', consistency: 'consistency',
 };
 const REPRODUCE_OPTIONS = ['kinds', 'seeds', ...Object.keys(NUMBER_OPTIONS), 'penalty', 'norm', 'circuit', 'json'];
 const BENCH_OPTIONS = ['steps', 'features', 'json'];

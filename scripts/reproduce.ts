@@ -1,5 +1,5 @@
 /** `npm run reproduce -- [options]`: the write-up's Table 1 for CLT and PLT (CONTRACTS §1). */
-import { xorAndModel } from '../src/core/model/xorAnd.ts';
+import { resolveCircuit } from './circuitOption.ts';
 import { parseCliOptions } from './cliOptions.ts';
 import { formatTable, reproduceRuns } from './reproduceRuns.ts';
 
@@ -11,12 +11,14 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const { config, kinds, seeds, json, circuit } = parsed.value;
-if (circuit) {
-  console.error('reproduce: --circuit: only the write-up\'s model is available in this version');
+const resolved = resolveCircuit(circuit);
+if (!resolved.ok) {
+  console.error(`reproduce: ${resolved.message}`);
   process.exit(2);
 }
-const model = xorAndModel();
+const model = resolved.value;
 const runs = reproduceRuns(model, config, kinds, seeds, timing);
-console.log(`${model.name} — ${seeds.length} seed(s), ${config.steps} steps, λ ${config.lambda}, ${config.penalty}, norm ${config.norm}`);
+const mitigations = `${config.asymmetry > 0 ? `, asymmetry ${config.asymmetry}` : ''}${config.consistency > 0 ? `, consistency ${config.consistency}` : ''}`;
+console.log(`${model.name} — ${seeds.length} seed(s), ${config.steps} steps, λ ${config.lambda}, ${config.penalty}, norm ${config.norm}${mitigations}`);
 console.log(formatTable(runs, kinds, model.layers.length));
 if (json) console.log(JSON.stringify({ config: { ...config, kinds, seeds, circuit: circuit || model.name }, runs }));

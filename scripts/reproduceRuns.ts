@@ -3,6 +3,7 @@ import type { TrainConfig, TranscoderKind } from '../src/core/config.ts';
 import { computeMetrics } from '../src/core/metrics/metrics.ts';
 import type { BaseModel } from '../src/core/model/baseModel.ts';
 import { cpuTrainer, modelData } from '../src/core/run.ts';
+import { depthSignature } from './depthSignature.ts';
 
 export interface RunResult {
   kind: TranscoderKind;
@@ -14,6 +15,10 @@ export interface RunResult {
   faithfulness: number;
   steps: number;
   ms?: number;
+  /** Per layer: mean over inputs of the share of |attribution| into the output (SPEC §5). */
+  attributionShare: number[];
+  /** Running sum of attributionShare (the write-up's Figure 6 measure). */
+  cumulativeShare: number[];
 }
 
 export function reproduceRuns(
@@ -33,7 +38,8 @@ export function reproduceRuns(
       trainer.train(cfg.steps);
       const ms = Math.round(performance.now() - t0);
       const m = computeMetrics(trainer, data, model);
-      runs.push({ kind, seed, ...m, steps: cfg.steps, ...(timing ? { ms } : {}) });
+      // New fields go last, after every CONTRACTS §1 field, so the documented order holds.
+      runs.push({ kind, seed, ...m, steps: cfg.steps, ...(timing ? { ms } : {}), ...depthSignature(trainer, data, model) });
     }
   }
   return runs;
@@ -54,6 +60,7 @@ export function formatTable(runs: RunResult[], kinds: readonly TranscoderKind[],
   for (let l = 0; l < layers; l++) rows.push([`MSE (layer ${l})`, (r) => r.mse[l], (v) => v.toFixed(4)]);
   for (let l = 0; l < layers; l++) rows.push([`Alive (layer ${l})`, (r) => r.alive[l], (v) => v.toFixed(1)]);
   rows.push(['Faithfulness', (r) => r.faithfulness, (v) => v.toFixed(3)]);
+  for (let l = 0; l < layers; l++) rows.push([`Attribution share (layer ${l})`, (r) => r.attributionShare[l], (v) => v.toFixed(3)]);
   const header = ['Metric', ...kinds.map((k) => `JumpReLU ${k.toUpperCase()}`)];
   const body = rows.map(([name, get, f]) => [
     name,

@@ -35,6 +35,10 @@ export interface TrainConfig {
   lambdaP: number;
   /** Share of the run over which λ ramps linearly from 0. */
   warmup: number;
+  /** L0-asymmetry penalty coefficient: variance across layers of per-layer L0 (0 = off). */
+  asymmetry: number;
+  /** Intervention-consistency loss coefficient: replacement vs real model under random cuts (0 = off). */
+  consistency: number;
 }
 
 /** The whole experiment: training plus what the user is looking at and has cut. */
@@ -63,6 +67,8 @@ export const BOUNDS = {
   epsilon: { min: 1e-4, max: 2, integer: false },
   lambdaP: { min: 0, max: 1, integer: false },
   warmup: { min: 0, max: 1, integer: false },
+  asymmetry: { min: 0, max: 100, integer: false },
+  consistency: { min: 0, max: 100, integer: false },
   input: { min: 0, max: 4095, integer: true },
 } as const;
 
@@ -82,6 +88,9 @@ export const DEFAULT_TRAIN: TrainConfig = {
   epsilon: 0.05,
   lambdaP: 3e-6,
   warmup: 0.3,
+  // Mitigations are off by default, so default runs stay bit-identical to the calibration.
+  asymmetry: 0,
+  consistency: 0,
 };
 
 export const DEFAULT_EXPERIMENT: ExperimentConfig = {

@@ -18,5 +18,5 @@ export function modelData(model: BaseModel): TrainingData {
 
 export function cpuTrainer(kind: TranscoderKind, model: BaseModel, data: TrainingData, cfg: TrainConfig): CpuTrainer {
   const layout = transcoderLayout(kind, model, cfg);
-  return new CpuTrainer(layout, data, cfg, initParams(layout, cfg.seed));
+  return new CpuTrainer(layout, data, cfg, initParams(layout, cfg.seed), { model, seed: cfg.seed });
 }

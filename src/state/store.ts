@@ -15,7 +15,7 @@ export type RunStatus = 'idle' | 'training' | 'paused' | 'done' | 'error';
 
 /** Keys whose change retrains from the seed; the rest (cuts, input, view) act on the current run. */
 export const TRAINING_KEYS: readonly (keyof TrainConfig | 'engine' | 'circuit')[] = [
-  'seed', 'lambda', 'penalty', 'c', 'norm', 'features', 'lr', 'steps', 'window', 'epsilon', 'lambdaP', 'warmup', 'engine', 'circuit',
+  'seed', 'lambda', 'penalty', 'c', 'norm', 'features', 'lr', 'steps', 'window', 'epsilon', 'lambdaP', 'warmup', 'asymmetry', 'consistency', 'engine', 'circuit',
 ];
 
 export interface ExperimentSlice {

@@ -59,6 +59,7 @@ function configArb(dims = 9, layers = 2): fc.Arbitrary<ExperimentConfig> {
     seed: numberArb('seed'), lambda: numberArb('lambda'), c: numberArb('c'), features: numberArb('features'),
     lr: numberArb('lr'), steps: numberArb('steps'), window: numberArb('window'), epsilon: numberArb('epsilon'),
     lambdaP: numberArb('lambdaP'), warmup: numberArb('warmup'), input: numberArb('input', 15),
+    asymmetry: numberArb('asymmetry'), consistency: numberArb('consistency'),
     penalty: fc.constantFrom(...PENALTIES), norm: fc.constantFrom(...NORMS), engine: fc.constantFrom(...ENGINES),
     cuts: cutsArb(dims, layers),
     circuit: fc.oneof(
@@ -81,13 +82,13 @@ describe('parseHash: valid links', () => {
   it('reads every key of the contract', () => {
     const { config, problems } = parseHash(
       '#v=1&seed=7&lambda=0.5&penalty=tanh&c=2&norm=sum&features=16&lr=0.01&steps=3000&window=1'
-      + '&cut=efgh>1&engine=cpu&input=3&circuit=a+XOR+b&eps=0.1&lp=0.001&warmup=0',
+      + '&cut=efgh>1&engine=cpu&input=3&circuit=a+XOR+b&eps=0.1&lp=0.001&warmup=0&asym=0.5&ic=2',
     );
     expect(problems).toEqual([]);
     expect(config).toEqual({
       seed: 7, lambda: 0.5, penalty: 'tanh', c: 2, norm: 'sum', features: 16, lr: 0.01, steps: 3000, window: 1,
       cuts: [{ dims: [4, 5, 6, 7], layer: 1 }], engine: 'cpu', input: 3, circuit: 'a XOR b',
-      epsilon: 0.1, lambdaP: 0.001, warmup: 0,
+      epsilon: 0.1, lambdaP: 0.001, warmup: 0, asymmetry: 0.5, consistency: 2,
     });
   });
 
@@ -121,6 +122,10 @@ describe('serializeHash', () => {
   it('writes only what differs, cuts with > escaped and commas raw', () => {
     const text = serializeHash({ ...DEFAULT_EXPERIMENT, seed: 3, lambda: 1e-4, norm: 'sum', cuts: [{ dims: [4, 5, 6, 7], layer: 1 }, { dims: [4], layer: 1 }] });
     expect(text).toBe('v=1&seed=3&lambda=0.0001&norm=sum&cut=efgh%3E1,e%3E1');
+  });
+
+  it('writes the mitigations under their short keys, only when on', () => {
+    expect(serializeHash({ ...DEFAULT_EXPERIMENT, asymmetry: 0.25, consistency: 3 })).toBe('v=1&seed=0&asym=0.25&ic=3');
   });
 
   it('is URLSearchParams form', () => {
@@ -206,6 +211,8 @@ describe('parseHash: each kind of problem is named and replaced by the default',
     [`cut=${'e>1,'.repeat(500)}e>1`, /^cut is 2003 characters long \(limit 2000\); using no cuts$/, { cuts: [] }],
     ['cut=efgh', /^cut 'efgh' was ignored: write it as DIMS>LAYER, like efgh>1$/, {}],
     ['cut=>1', /^cut '>1' was ignored: it names no dims$/, {}],
+    ['ic=-1', /^ic '-1' is out of range \(0 to 100\); using 0$/, { consistency: 0 }],
+    ['asym=lots', /^asym 'lots' is not a number; using 0$/, { asymmetry: 0 }],
   ];
   for (const [hash, message, expected] of cases) {
     it(hash.length > 50 ? `${hash.slice(0, 47)}…` : hash, () => {
@@ -237,7 +244,7 @@ describe('parseHash: each kind of problem is named and replaced by the default',
 });
 
 describe('parseHash never breaks', () => {
-  const keys = ['v', 'seed', 'lambda', 'penalty', 'c', 'norm', 'features', 'lr', 'steps', 'window', 'cut', 'engine', 'input', 'circuit', 'eps', 'lp', 'warmup'];
+  const keys = ['v', 'seed', 'lambda', 'penalty', 'c', 'norm', 'features', 'lr', 'steps', 'window', 'cut', 'engine', 'input', 'circuit', 'eps', 'lp', 'warmup', 'asym', 'ic'];
   const nasty = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 30 }),
     fc.double().map(String),

@@ -52,6 +52,8 @@ const FIELDS: readonly Field[] = [
   { url: 'eps', kind: 'number', key: 'epsilon' },
   { url: 'lp', kind: 'number', key: 'lambdaP' },
   { url: 'warmup', kind: 'number', key: 'warmup' },
+  { url: 'asym', kind: 'number', key: 'asymmetry' },
+  { url: 'ic', kind: 'number', key: 'consistency' },
   { url: 'engine', kind: 'choice', key: 'engine', choices: ENGINES },
   { url: 'input', kind: 'number', key: 'input' },
   { url: 'cut', kind: 'cuts' },

@@ -4,8 +4,11 @@
  * `referenceLoss` in loss.ts is the slow, literal reading of the same formulas it is tested against.
  */
 import type { NormMode, PenaltyKind, TrainConfig } from '../config.ts';
+import type { BaseModel } from '../model/baseModel.ts';
+import { ConsistencyLoss, consistencyCutAt } from './consistency.ts';
 import type { TrainingData } from './data.ts';
 import type { Layout } from './layout.ts';
+import { AsymmetryPenalty } from './mitigations.ts';
 
 export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 
@@ -13,7 +16,13 @@ export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 export type TrainOptions = Pick<
   TrainConfig,
   'lambda' | 'penalty' | 'c' | 'norm' | 'lr' | 'steps' | 'epsilon' | 'lambdaP' | 'warmup'
->;
+> & Partial<Pick<TrainConfig, 'asymmetry' | 'consistency'>>;
+
+/** What the intervention-consistency loss needs beyond the training data: the real model and the run's seed. */
+export interface TrainerContext {
+  model: BaseModel;
+  seed: number;
+}
 
 /** λ ramps linearly from 0 over the first `warmup` share of the run (SPEC §2). */
 export function lambdaAt(opts: Pick<TrainOptions, 'lambda' | 'steps' | 'warmup'>, step: number): number {
@@ -27,6 +36,10 @@ export interface LossParts {
   /** S, the sparsity penalty before λ. */
   sparsity: number;
   preact: number;
+  /** L0 variance across layers, before its coefficient; present only when that mitigation is on. */
+  asymmetry?: number;
+  /** Intervention-consistency loss C, before its coefficient; present only when that mitigation is on. */
+  consistency?: number;
 }
 
 export class CpuTrainer {
@@ -54,12 +67,17 @@ export class CpuTrainer {
   /** Pairs grouped by source, as flat lists of pair indices. */
   private readonly bySource: Int32Array[];
   private readonly byTarget: Int32Array[];
+  /** Mitigations (issue 7): null unless their coefficient is > 0, so the default path is unchanged. */
+  private readonly asymmetry: AsymmetryPenalty | null;
+  private readonly consistency: ConsistencyLoss | null;
+  private readonly seed: number;
 
   constructor(
     readonly layout: Layout,
     readonly data: TrainingData,
     readonly opts: TrainOptions,
     init: Float64Array,
+    context?: TrainerContext,
   ) {
     const { layers: L, dims: D, features: F, pairs } = layout;
     const N = data.n;
@@ -86,6 +104,10 @@ export class CpuTrainer {
     this.byTarget = Array.from({ length: L }, (_, t) =>
       Int32Array.from(pairs.flatMap((p, q) => (p.target === t ? [q] : []))),
     );
+    this.asymmetry = (opts.asymmetry ?? 0) > 0 ? new AsymmetryPenalty(layout, N) : null;
+    if ((opts.consistency ?? 0) > 0 && !context) throw new Error('CpuTrainer: consistency > 0 needs the base model (context)');
+    this.consistency = (opts.consistency ?? 0) > 0 && context ? new ConsistencyLoss(layout, data, context.model) : null;
+    this.seed = context?.seed ?? 0;
   }
 
   /** Runs `count` Adam steps. */
@@ -107,7 +129,23 @@ export class CpuTrainer {
     this.encoderGradient();
     const loss = recon + lambda * sparsity + this.opts.lambdaP * preact;
     this.last = { loss, recon, sparsity, preact };
+    if (this.asymmetry || this.consistency) this.addMitigations();
     return this.last;
+  }
+
+  /** Adds the mitigation terms' values to `last` and their gradients to `grad` (after every other term). */
+  private addMitigations(): void {
+    const { asymmetry: ca = 0, consistency: cc = 0, epsilon } = this.opts;
+    const last = this.last;
+    if (this.asymmetry) {
+      last.asymmetry = this.asymmetry.addGradient(this.params, this.h, this.grad, ca, epsilon);
+      last.loss += ca * last.asymmetry;
+    }
+    if (this.consistency) {
+      const cut = consistencyCutAt(this.seed, this.step, this.consistency.count);
+      last.consistency = this.consistency.addGradient(this.params, this.grad, cc, cut, epsilon);
+      last.loss += cc * last.consistency;
+    }
   }
 
   /** h = x̂ W_enc + b_enc; a = JumpReLU(h) = h · 1[h > θ]; ŷ_t = b_dec[t] + Σ a_s W_dec[s→t]. */
