@@ -8,6 +8,7 @@ import { UploadPanel } from '../views/controls/UploadPanel.tsx';
 import { MetricsTable } from '../views/MetricsTable.tsx';
 import { ModelDiagram } from '../views/ModelDiagram.tsx';
 import { RunBar } from '../views/RunBar.tsx';
+import { Tour } from '../views/Tour.tsx';
 import { Scrubber } from '../views/Scrubber.tsx';
 import { Banners } from '../views/Banners.tsx';
 import { Cadence } from '../views/Cadence.tsx';
@@ -21,6 +22,8 @@ const WeightsView = lazy(() => import('../views/WeightsView.tsx').then((m) => ({
 const ActivationsView = lazy(() => import('../views/ActivationsView.tsx').then((m) => ({ default: m.ActivationsView })));
 const GraphView = lazy(() => import('../views/GraphView.tsx').then((m) => ({ default: m.GraphView })));
 const ReconView = lazy(() => import('../views/ReconView.tsx').then((m) => ({ default: m.ReconView })));
+const DepthView = lazy(() => import('../views/DepthView.tsx').then((m) => ({ default: m.DepthView })));
+const SweepView = lazy(() => import('../views/SweepView.tsx').then((m) => ({ default: m.SweepView })));
 
 function Loading() {
   return <div className="panel loading">loading view…</div>;
@@ -53,6 +56,7 @@ export function App({ runner }: { runner: RunController }) {
           </p>
         </div>
         <RunBar runner={runner} />
+        <Tour />
       </header>
       <Banners />
       <Scrubber />
@@ -66,15 +70,17 @@ export function App({ runner }: { runner: RunController }) {
           <InterventionsView {...props} />
           <UploadPanel runner={runner} />
           <Suspense fallback={<Loading />}>
-            <Cadence props={props} period={500} phase={200} render={(p) => <GraphView {...p} />} />
+            <Cadence props={props} period={500} phase={200} wide render={(p) => <GraphView {...p} />} />
             <Cadence props={props} period={250} phase={0} render={(p) => <CurvesView {...p} />} />
             <Cadence props={props} period={500} phase={60} render={(p) => <TradeoffView {...p} />} />
-            <Cadence props={props} period={1000} phase={120} render={(p) => <WeightsView {...p} />} />
+            <Cadence props={props} period={1000} phase={120} wide render={(p) => <WeightsView {...p} />} />
             <Cadence props={props} period={1000} phase={370} render={(p) => <ActivationsView {...p} />} />
             <Cadence props={props} period={1000} phase={620} render={(p) => <ReconView {...p} />} />
+            <Cadence props={props} period={1000} phase={870} render={(p) => <DepthView {...p} />} />
           </Suspense>
         </main>
       </div>
+      <Suspense fallback={null}><SweepView /></Suspense>
     </div>
   );
 }

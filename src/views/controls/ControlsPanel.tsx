@@ -2,6 +2,7 @@
 import { BOUNDS, NORMS, PENALTIES, type NormMode, type PenaltyKind } from '../../core/config.ts';
 import { useStore } from '../../state/store.ts';
 import { useModel } from '../../state/useModel.ts';
+import { CircuitPanel } from './CircuitPanel.tsx';
 import { NumberField } from './NumberField.tsx';
 
 const LOG_MIN = Math.log10(0.01);
@@ -14,6 +15,7 @@ export function ControlsPanel() {
   return (
     <section className="panel controls" aria-label="Training settings">
       <h2>Settings</h2>
+      <CircuitPanel />
       <div className="lambda-row">
         <label className="field" htmlFor="lambda-slider">
           <span>
@@ -65,6 +67,22 @@ export function ControlsPanel() {
           ))}
         </select>
       </label>
+      <NumberField
+        label="L0-asymmetry penalty"
+        boundKey="asymmetry"
+        value={config.asymmetry}
+        testId="asymmetry"
+        title="mitigation: penalize the variance of L0 across layers (0 = off)"
+        onCommit={(asymmetry) => setConfig({ asymmetry })}
+      />
+      <NumberField
+        label="consistency loss"
+        boundKey="consistency"
+        value={config.consistency}
+        testId="consistency"
+        title="mitigation: during training, cut hand-offs in the real and the replacement model and penalize disagreement (0 = off; CPU engine)"
+        onCommit={(consistency) => setConfig({ consistency })}
+      />
       <NumberField label="features / layer" boundKey="features" value={config.features} testId="features" step="1" onCommit={(features) => setConfig({ features })} />
       <NumberField label="learning rate" boundKey="lr" value={config.lr} testId="lr" onCommit={(lr) => setConfig({ lr })} />
       <NumberField label="steps" boundKey="steps" value={config.steps} testId="steps" step="1000" onCommit={(steps) => setConfig({ steps })} />

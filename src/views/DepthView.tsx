@@ -1,0 +1,263 @@
+/**
+ * Depth signatures (issue 7): where in depth each replacement does its work. (a) The per-layer
+ * L0 profile of CLT vs PLT at the shown step; (b) the cumulative share of |attribution| into
+ * the output by layer, averaged over the model's inputs (a deterministic sample for big models).
+ */
+import * as d3 from 'd3';
+import { useEffect, useMemo, useRef } from 'react';
+import type { TranscoderKind } from '../core/config.ts';
+import { attributionGraph } from '../core/attribution/graph.ts';
+import type { BaseModel } from '../core/model/baseModel.ts';
+import { modelData } from '../core/run.ts';
+import type { RunSnapshot } from '../core/snapshot.ts';
+import type { TrainedTranscoder } from '../core/transcoder/apply.ts';
+import type { TrainingData } from '../core/transcoder/data.ts';
+import type { Layout } from '../core/transcoder/layout.ts';
+import { useStore } from '../state/store.ts';
+import { KIND_PALETTE } from './charts/lineChart.ts';
+import { fmt, hideTooltip, showTooltip } from './charts/tooltip.ts';
+import type { ViewProps } from './types.ts';
+import './views.css';
+import './depth.css';
+
+/** Most inputs whose attribution graphs are averaged; beyond it an evenly spaced sample is used. */
+export const MAX_DEPTH_INPUTS = 64;
+
+const KIND_LABEL: Record<TranscoderKind, string> = { clt: 'CLT', plt: 'PLT' };
+const ORDER: Record<TranscoderKind, number> = { clt: 0, plt: 1 };
+
+/** One member's L0 per layer at the shown step. */
+export interface L0Row {
+  kind: TranscoderKind;
+  /** Active features per input, per layer. */
+  l0: number[];
+}
+
+/** One member's cumulative attribution share by layer. */
+export interface CumulativeRow {
+  kind: TranscoderKind;
+  /** Σ_{l ≤ n} of the mean per-layer share of |attribution| into the output. */
+  cumulative: number[];
+  /** Inputs averaged (those whose graph has some feature attribution). */
+  counted: number;
+}
+
+/**
+ * How many inputs to average: all up to MAX_DEPTH_INPUTS, fewer for wide transcoders, since a
+ * graph's cost grows with the square of the active features (a 256-feature one gets 4).
+ */
+export function depthSampleSize(n: number, features: number): number {
+  const byWidth = Math.floor(MAX_DEPTH_INPUTS * (32 / Math.max(32, features)) ** 2);
+  return Math.min(n, Math.max(4, byWidth));
+}
+
+/** `count` input indices spread evenly over 0..n−1 (all of them when n ≤ count). */
+export function sampleInputs(n: number, count: number): number[] {
+  if (n <= count) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: count }, (_, i) => Math.floor((i * n) / count));
+}
+
+/**
+ * Mean per-layer attribution share over the inputs, and its running sum. An input whose graph
+ * has no feature attribution at all has undefined shares, so it is left out, not counted as 0.
+ */
+export function cumulativeAttribution(tc: TrainedTranscoder, data: TrainingData, model: BaseModel, inputs: readonly number[]): { cumulative: number[]; counted: number } {
+  const L = tc.layout.layers;
+  const sum = new Array<number>(L).fill(0);
+  let counted = 0;
+  for (const n of inputs) {
+    const g = attributionGraph(tc, data, model, n);
+    if (g.layerShare.every((v) => v === 0)) continue;
+    counted++;
+    for (let l = 0; l < L; l++) sum[l] += g.layerShare[l];
+  }
+  let acc = 0;
+  return { cumulative: sum.map((v) => (acc += counted > 0 ? v / counted : 0)), counted };
+}
+
+/** The snapshot's members that match the current layouts (a stale snapshot can outlive a config change for a moment). */
+function matching(snapshot: RunSnapshot, layouts: readonly Layout[], model: BaseModel) {
+  return snapshot.members
+    .flatMap((m, k) => {
+      const layout = layouts[k];
+      return layout && m.params.length === layout.size && layout.dims === model.dims ? [{ member: m, tc: { layout, params: m.params } }] : [];
+    })
+    .sort((a, b) => ORDER[a.member.kind] - ORDER[b.member.kind]);
+}
+
+function l0Rows(snapshot: RunSnapshot, layouts: readonly Layout[], model: BaseModel): L0Row[] {
+  return matching(snapshot, layouts, model).map(({ member: m, tc }) => ({
+    kind: m.kind,
+    l0: Array.from({ length: tc.layout.layers }, (_, l) => m.metrics.l0[l] ?? NaN),
+  }));
+}
+
+function cumulativeRows(snapshot: RunSnapshot, layouts: readonly Layout[], model: BaseModel, data: TrainingData, inputs: readonly number[]): CumulativeRow[] {
+  return matching(snapshot, layouts, model).map(({ member, tc }) => ({ kind: member.kind, ...cumulativeAttribution(tc, data, model, inputs) }));
+}
+
+const M = { top: 26, right: 10, bottom: 38, left: 48 };
+const W = 340;
+const H = 210;
+
+function frame(el: HTMLElement, title: string, yLabel: string, xLabel: string) {
+  const svg = d3.select(el).append('svg').attr('class', 'chart depth-chart').attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('aria-label', title);
+  svg.append('text').attr('class', 'chart-title').attr('x', M.left).attr('y', 14).text(title);
+  const g = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
+  const iw = W - M.left - M.right;
+  const ih = H - M.top - M.bottom;
+  g.append('text').attr('class', 'axis-title').attr('x', iw / 2).attr('y', ih + 32).attr('text-anchor', 'middle').text(xLabel);
+  g.append('text').attr('class', 'axis-title').attr('transform', `translate(-36,${ih / 2}) rotate(-90)`).attr('text-anchor', 'middle').text(yLabel);
+  return { svg, g, iw, ih };
+}
+
+/** Grouped bars: one group per layer, one bar per member, each bar carrying its value. */
+function drawL0Bars(el: HTMLElement, rows: readonly L0Row[], layers: number): () => void {
+  const { svg, g, iw, ih } = frame(el, 'Active features per input (L0) by layer', 'L0 (features / input)', 'layer');
+  const top = Math.max(1, ...rows.flatMap((r) => r.l0.filter(Number.isFinite)));
+  const x = d3.scaleBand<number>().domain(d3.range(layers)).range([0, iw]).padding(0.25);
+  const inner = d3.scaleBand<string>().domain(rows.map((r) => r.kind)).range([0, x.bandwidth()]).padding(0.08);
+  const y = d3.scaleLinear().domain([0, top * 1.15]).range([ih, 0]).nice();
+  g.append('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${ih})`).call(d3.axisBottom(x).tickFormat((l) => `layer ${l}`));
+  g.append('g').attr('class', 'axis y-axis').call(d3.axisLeft(y).ticks(5));
+  for (const r of rows) {
+    const colour = KIND_PALETTE[r.kind][0];
+    r.l0.forEach((v, l) => {
+      const value = Number.isFinite(v) ? v : 0;
+      const bx = (x(l) ?? 0) + (inner(r.kind) ?? 0);
+      const tip = [`${KIND_LABEL[r.kind]} layer ${l}`, `L0 = ${fmt(v)} active features / input`];
+      g.append('rect')
+        .attr('class', `depth-bar depth-bar-${r.kind}`)
+        .attr('data-testid', `depth-l0-${r.kind}-${l}`)
+        .attr('data-value', v)
+        .attr('x', bx)
+        .attr('width', inner.bandwidth())
+        .attr('y', y(value))
+        .attr('height', Math.max(0, ih - y(value)))
+        .attr('fill', colour)
+        .on('pointermove', (e: PointerEvent) => showTooltip(e.clientX, e.clientY, tip))
+        .on('pointerleave', hideTooltip);
+      g.append('text')
+        .attr('class', value === 0 ? 'bar-value bar-zero' : 'bar-value')
+        .attr('x', bx + inner.bandwidth() / 2)
+        .attr('y', y(value) - 3)
+        .attr('text-anchor', 'middle')
+        .text(value === 0 ? '0' : d3.format('.2~f')(value));
+    });
+  }
+  return () => {
+    hideTooltip();
+    svg.remove();
+  };
+}
+
+/** One line per member over layers: the running share of |attribution| into the output, 0 to 1. */
+function drawCumulative(el: HTMLElement, rows: readonly CumulativeRow[], layers: number): () => void {
+  const { svg, g, iw, ih } = frame(el, 'Cumulative share of |attribution|', 'share of output attribution', 'features in layers up to');
+  const x = d3.scalePoint<number>().domain(d3.range(layers)).range([0, iw]).padding(0.4);
+  const y = d3.scaleLinear().domain([0, 1]).range([ih, 0]);
+  g.append('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${ih})`).call(d3.axisBottom(x).tickFormat((l) => `≤ ${l}`));
+  g.append('g').attr('class', 'axis y-axis').call(d3.axisLeft(y).ticks(5, '.0%'));
+  for (const r of rows) {
+    const colour = KIND_PALETTE[r.kind][0];
+    const line = d3.line<number>().x((_, l) => x(l) ?? 0).y((v) => y(v));
+    g.append('path').attr('class', 'series').attr('fill', 'none').attr('stroke', colour).attr('stroke-width', 2)
+      .attr('stroke-dasharray', r.kind === 'plt' ? '6 3' : null).attr('d', line(r.cumulative));
+    r.cumulative.forEach((v, l) => {
+      const tip = [`${KIND_LABEL[r.kind]}: layers ≤ ${l}`, `${fmt(100 * v)} % of |attribution|`, `mean over ${r.counted} inputs`];
+      g.append('circle')
+        .attr('class', 'depth-point')
+        .attr('data-testid', `depth-cum-${r.kind}-${l}`)
+        .attr('data-value', v)
+        .attr('cx', x(l) ?? 0)
+        .attr('cy', y(v))
+        .attr('r', 4.5)
+        .attr('fill', 'white')
+        .attr('stroke', colour)
+        .attr('stroke-width', 2)
+        .on('pointermove', (e: PointerEvent) => showTooltip(e.clientX, e.clientY, tip))
+        .on('pointerleave', hideTooltip);
+    });
+  }
+  return () => {
+    hideTooltip();
+    svg.remove();
+  };
+}
+
+/** A d3 drawer owned by React: drawn in an effect, removed in its cleanup. */
+function ChartBox({ draw }: { draw: (el: HTMLElement) => () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => (ref.current ? draw(ref.current) : undefined), [draw]);
+  return <div className="chart-box" ref={ref} />;
+}
+
+/** The per-layer L0 profile and cumulative attribution share, CLT beside PLT. */
+export function DepthView({ model, config, layouts, snapshot }: ViewProps) {
+  const layers = model.layers.length;
+  // Attribution graphs are too heavy to redo at every live snapshot: they wait for a pause, the end, or the scrubber.
+  const training = useStore((s) => s.status === 'training' && s.scrubStep === null);
+  const data = useMemo(() => modelData(model), [model]);
+  const inputs = useMemo(() => sampleInputs(model.n, depthSampleSize(model.n, config.features)), [model, config.features]);
+  const bars = useMemo(() => (snapshot ? l0Rows(snapshot, layouts, model) : []), [snapshot, layouts, model]);
+  const attributed = training ? null : snapshot;
+  // Up to 2 × 64 attribution graphs: once per shown snapshot, not per render.
+  const lines = useMemo(
+    () => (attributed ? cumulativeRows(attributed, layouts, model, data, inputs) : []),
+    [attributed, layouts, model, data, inputs],
+  );
+  const drawBars = useMemo(() => (el: HTMLElement) => drawL0Bars(el, bars, layers), [bars, layers]);
+  const drawCum = useMemo(() => (el: HTMLElement) => drawCumulative(el, lines, layers), [lines, layers]);
+
+  if (bars.length === 0 || !snapshot) {
+    return (
+      <section className="view view-depth" data-testid="view-depth">
+        <h2>Depth signatures</h2>
+        <p className="view-waiting">waiting for the first snapshot</p>
+      </section>
+    );
+  }
+  const sampled = inputs.length < model.n;
+  const skipped = lines.filter((r) => r.counted < inputs.length);
+  return (
+    <section className="view view-depth" data-testid="view-depth" aria-label="Depth signatures">
+      <h2>Depth signatures: in which layers does each replacement work?</h2>
+      <ul className="view-legend" aria-label="legend">
+        {bars.map((r) => (
+          <li key={r.kind}>
+            <span className="swatch" style={{ background: KIND_PALETTE[r.kind][0] }} /> {KIND_LABEL[r.kind]}
+            {r.kind === 'plt' && lines.length > 0 ? ' (dashed line)' : ''}
+          </li>
+        ))}
+        <li className="legend-note">step {snapshot.step}</li>
+      </ul>
+      <div className="small-multiples">
+        <ChartBox draw={drawBars} />
+        {lines.length > 0 ? (
+          <ChartBox draw={drawCum} />
+        ) : (
+          <p className="view-waiting depth-pending" data-testid="depth-cum-pending">
+            The cumulative attribution is computed from {inputs.length} attribution graphs per transcoder when training pauses
+            or ends, or for a step picked on the scrubber.
+          </p>
+        )}
+      </div>
+      <p className="view-caption">
+        Left: how many features fire per input in each layer. Right: of all the |attribution| the active features carry
+        into the output, the share held by layers up to each one, averaged over{' '}
+        {sampled
+          ? `${inputs.length} evenly spaced inputs of ${model.n} (a cap that keeps the page responsive; wider transcoders get fewer)`
+          : `all ${model.n} inputs`}
+        . A CLT that skips layers puts its attribution in early layers: its line climbs close to 100 % while the PLT&apos;s,
+        which follows the real model step by step, is still low, and its bars for the layers it skips shrink towards 0 —
+        though the real model needs every layer.
+      </p>
+      {skipped.map((r) => (
+        <p key={r.kind} className="view-caption">
+          {KIND_LABEL[r.kind]}: {inputs.length - r.counted} of {inputs.length} inputs have no active feature reaching the
+          output and are left out of its average.
+        </p>
+      ))}
+    </section>
+  );
+}
