@@ -3,7 +3,7 @@ import type { TrainConfig, TranscoderKind } from '../src/core/config.ts';
 import { computeMetrics } from '../src/core/metrics/metrics.ts';
 import type { BaseModel } from '../src/core/model/baseModel.ts';
 import { cpuTrainer, modelData } from '../src/core/run.ts';
-import { depthSignature } from './depthSignature.ts';
+import { depthSignature } from '../src/core/attribution/depth.ts';
 
 export interface RunResult {
   kind: TranscoderKind;
@@ -39,7 +39,8 @@ export function reproduceRuns(
       const ms = Math.round(performance.now() - t0);
       const m = computeMetrics(trainer, data, model);
       // New fields go last, after every CONTRACTS §1 field, so the documented order holds.
-      runs.push({ kind, seed, ...m, steps: cfg.steps, ...(timing ? { ms } : {}), ...depthSignature(trainer, data, model) });
+      const { attributionShare, cumulativeShare } = depthSignature(trainer, data, model);
+      runs.push({ kind, seed, ...m, steps: cfg.steps, ...(timing ? { ms } : {}), attributionShare, cumulativeShare });
     }
   }
   return runs;

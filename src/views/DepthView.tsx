@@ -6,7 +6,7 @@
 import * as d3 from 'd3';
 import { useEffect, useMemo, useRef } from 'react';
 import type { TranscoderKind } from '../core/config.ts';
-import { attributionGraph } from '../core/attribution/graph.ts';
+import { depthSignature } from '../core/attribution/depth.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import { modelData } from '../core/run.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
@@ -61,18 +61,10 @@ export function sampleInputs(n: number, count: number): number[] {
  * Mean per-layer attribution share over the inputs, and its running sum. An input whose graph
  * has no feature attribution at all has undefined shares, so it is left out, not counted as 0.
  */
+/** Cumulative attribution share by layer over the sampled inputs (core/attribution/depth.ts). */
 export function cumulativeAttribution(tc: TrainedTranscoder, data: TrainingData, model: BaseModel, inputs: readonly number[]): { cumulative: number[]; counted: number } {
-  const L = tc.layout.layers;
-  const sum = new Array<number>(L).fill(0);
-  let counted = 0;
-  for (const n of inputs) {
-    const g = attributionGraph(tc, data, model, n);
-    if (g.layerShare.every((v) => v === 0)) continue;
-    counted++;
-    for (let l = 0; l < L; l++) sum[l] += g.layerShare[l];
-  }
-  let acc = 0;
-  return { cumulative: sum.map((v) => (acc += counted > 0 ? v / counted : 0)), counted };
+  const { cumulativeShare, counted } = depthSignature(tc, data, model, inputs);
+  return { cumulative: cumulativeShare, counted };
 }
 
 /** The snapshot's members that match the current layouts (a stale snapshot can outlive a config change for a moment). */

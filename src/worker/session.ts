@@ -483,7 +483,7 @@ export class TrainingSession {
     if (!cur || gen !== this.gen) return false;
     const { engine, specs, layouts, config, model } = cur;
     const step = engine.step;
-    this.liveDue = performance.now() + LIVE_MS;
+    const started = performance.now();
     const members: TranscoderSnapshot[] = [];
     for (let i = 0; i < specs.length; i++) {
       const params = await engine.readParams(i);
@@ -495,6 +495,10 @@ export class TrainingSession {
       members.push(snapshotOf(specs[i].kind, layouts[i], params, step, engine.lossParts(i), engine.data, model));
     }
     const snapshot = { step, totalSteps: config.steps, members };
+    // The next live snapshot is due once training has had at least twice the snapshot's cost,
+    // so a model whose snapshots are slow still spends most of its time training.
+    const now = performance.now();
+    this.liveDue = now + Math.max(LIVE_MS - (now - started), 2 * (now - started));
     this.post({ type: 'snapshot', run: this.run, snapshot, history }, snapshotTransfers(snapshot));
     this.lastPosted = step;
 
