@@ -126,10 +126,14 @@ export function CurvesView({ model, snapshot, history }: ViewProps) {
             <span className="swatch" style={{ background: KIND_PALETTE[kind][0] }} /> {KIND_LABEL[kind]}
           </li>
         ))}
-        <li><svg width="22" height="8" aria-hidden="true"><line x1="0" x2="22" y1="4" y2="4" stroke="currentColor" strokeWidth="2" /></svg> layer 0</li>
-        {layers > 1 && (
-          <li><svg width="22" height="8" aria-hidden="true"><line x1="0" x2="22" y1="4" y2="4" stroke="currentColor" strokeWidth="2" strokeDasharray="6 3" /></svg> layer 1</li>
-        )}
+        {Array.from({ length: Math.min(layers, 3) }, (_, l) => (
+          <li key={`layer${l}`}>
+            <svg width="22" height="8" aria-hidden="true">
+              <line x1="0" x2="22" y1="4" y2="4" stroke="currentColor" strokeWidth="2" strokeDasharray={layerStyle('clt', l).dash} />
+            </svg>{' '}
+            {l < 2 ? `layer ${l}` : `layer${layers > 3 ? 's' : ''} ${l}${layers > 3 ? `–${layers - 1}` : ''}`}
+          </li>
+        ))}
         <li><span className="marker-swatch" /> shown step ({snapshot.step})</li>
       </ul>
       <div className="small-multiples">
