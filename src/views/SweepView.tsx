@@ -1,0 +1,316 @@
+/**
+ * The sweep (issue 5): train every (variant, λ, seed) of a grid at once in the sweep worker,
+ * then draw the phase diagram — layer-1 L0, alive layer-1 features, faithfulness and total MSE
+ * against λ, a dot per run and a median line per variant. Each dot opens its run in the main
+ * view. Collapsed by default: it is a heavy tool, and nothing loads until it is opened.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { ENGINES, PENALTIES, type EngineChoice, type ExperimentConfig, type PenaltyKind } from '../core/config.ts';
+import type { EngineName } from '../core/engine.ts';
+import { modelForCircuit } from '../core/model/presets.ts';
+import { useStore } from '../state/store.ts';
+import { serializeHash } from '../state/url.ts';
+import {
+  checkSweep, DEFAULT_SWEEP, memberCount, sweepCsv, sweepMembers, SWEEP_BOUNDS, SWEEP_VARIANTS, totalMse, VARIANT_LABEL,
+  type SweepEvent, type SweepMember, type SweepRequest, type SweepRow, type SweepSpec, type SweepVariant,
+} from '../worker/sweep.ts';
+import { drawPhasePanel, exact, type PhasePoints } from './charts/phaseDiagram.ts';
+import { downloadBlob } from './graphExport.ts';
+import './views.css';
+import './sweep.css';
+
+/** Variant colours: CLTs in blues and violet, the PLT in the page's PLT orange. */
+export const VARIANT_COLOUR: Record<SweepVariant, string> = {
+  'clt-concat': '#1d4ed8',
+  'clt-sum': '#0d9488',
+  'clt-window': '#7c3aed',
+  plt: '#c2410c',
+};
+
+interface Panel {
+  id: string;
+  title: string;
+  yLabel: string;
+  get: (r: SweepRow) => number;
+  logY?: boolean;
+  domain?: (features: number) => [number, number];
+}
+
+const PANELS: readonly Panel[] = [
+  { id: 'l0', title: 'Layer-1 L0', yLabel: 'active features per input', get: (r) => r.l0[1] ?? NaN },
+  { id: 'alive', title: 'Alive layer-1 features', yLabel: 'features', get: (r) => r.alive[1] ?? NaN, domain: (f) => [0, f] },
+  { id: 'faithfulness', title: 'Faithfulness', yLabel: 'mean agreement under cuts', get: (r) => r.faithfulness, domain: () => [0, 1] },
+  { id: 'mse', title: 'Total MSE', yLabel: 'Σ layers, standardized', get: totalMse, logY: true },
+];
+
+type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+
+/** What a finished sweep keeps: its rows and everything needed to rebuild each run's URL. */
+interface Result {
+  rows: SweepRow[];
+  members: SweepMember[];
+  spec: SweepSpec;
+  experiment: ExperimentConfig;
+  dimNames: readonly string[];
+  engine: EngineName;
+  ms: number;
+}
+
+/** The form as typed: numbers stay text until run, so half-typed values are not fought. */
+type Form = Record<'lambdaMin' | 'lambdaMax' | 'lambdaCount' | 'seeds' | 'steps' | 'c' | 'window', string>;
+
+function formOf(spec: SweepSpec): Form {
+  const { lambdaMin, lambdaMax, lambdaCount, seeds, steps, c, window } = spec;
+  return { lambdaMin: String(lambdaMin), lambdaMax: String(lambdaMax), lambdaCount: String(lambdaCount), seeds: String(seeds), steps: String(steps), c: String(c), window: String(window) };
+}
+
+function specOf(form: Form, variants: SweepVariant[], penalty: PenaltyKind, features: number): SweepSpec {
+  const n = (s: string) => (s.trim() === '' ? NaN : Number(s));
+  return {
+    lambdaMin: n(form.lambdaMin), lambdaMax: n(form.lambdaMax), lambdaCount: n(form.lambdaCount), seeds: n(form.seeds),
+    steps: n(form.steps), c: n(form.c), window: n(form.window), variants, penalty, features,
+  };
+}
+
+/** The main-view URL of sweep member i: its config merged into the experiment the sweep started from. */
+function runUrl(result: Result, i: number): string {
+  const hash = serializeHash({ ...result.experiment, ...result.members[i].config }, result.dimNames);
+  return `${window.location.origin}${window.location.pathname}${window.location.search}#${hash}`;
+}
+
+function createSweepWorker(): Worker {
+  return new Worker(new URL('../worker/sweep.worker.ts', import.meta.url), { type: 'module' });
+}
+
+export function SweepView() {
+  // Mounted on first open and kept: collapsing the panel neither stops a sweep nor drops its result.
+  const [opened, setOpened] = useState(false);
+  return (
+    <details className="panel wide sweep" data-testid="view-sweep" onToggle={(e) => (e.target as HTMLDetailsElement).open && setOpened(true)}>
+      <summary>
+        <h2>Sweep: where does the collapse happen?</h2>
+        <span className="sweep-summary-note">train hundreds of transcoders over a λ range and seeds, then see the phase diagram</span>
+      </summary>
+      {opened && <SweepBody />}
+    </details>
+  );
+}
+
+function SweepBody() {
+  const config = useStore((s) => s.config);
+  const uploaded = useStore((s) => s.uploadedModel);
+  const built = modelForCircuit(config.circuit);
+  const layers = built.ok ? built.value.layers.length : 2;
+  const [form, setForm] = useState<Form>(() => formOf({ ...DEFAULT_SWEEP, window: Math.max(1, layers - 1) }));
+  const [variants, setVariants] = useState<SweepVariant[]>(DEFAULT_SWEEP.variants);
+  const [penalty, setPenalty] = useState<PenaltyKind>(DEFAULT_SWEEP.penalty);
+  const [engineChoice, setEngineChoice] = useState<EngineChoice>(config.engine);
+  const [status, setStatus] = useState<Status>('idle');
+  const [progress, setProgress] = useState({ done: 0, total: 1, members: 0 });
+  const [engine, setEngine] = useState<EngineName | null>(null);
+  const [notes, setNotes] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<Result | null>(null);
+  const worker = useRef<Worker | null>(null);
+  const runId = useRef(0);
+  const pending = useRef<Omit<Result, 'rows' | 'engine' | 'ms'> | null>(null);
+  const panels = useRef<(HTMLDivElement | null)[]>([]);
+
+  const spec = specOf(form, variants, penalty, config.features);
+  const problems = checkSweep(spec);
+  const count = problems.length === 0 ? memberCount(spec) : 0;
+
+  useEffect(() => () => worker.current?.terminate(), []);
+
+  const onEvent = (e: MessageEvent<SweepEvent>) => {
+    const ev = e.data;
+    if (ev.id !== runId.current) return;
+    if (ev.type === 'progress') {
+      setProgress({ done: ev.done, total: ev.total, members: ev.members });
+      setEngine(ev.engine);
+      if (ev.note) setNotes((n) => [...n, ev.note!]);
+    } else if (ev.type === 'result' && pending.current) {
+      setResult({ ...pending.current, rows: ev.rows, engine: ev.engine, ms: ev.ms });
+      setEngine(ev.engine);
+      setStatus('done');
+    } else if (ev.type === 'cancelled') {
+      setStatus('cancelled');
+    } else if (ev.type === 'error') {
+      setError(ev.message);
+      setStatus('error');
+    }
+  };
+
+  const run = () => {
+    if (problems.length > 0 || !built.ok) return;
+    if (!worker.current) {
+      worker.current = createSweepWorker();
+      worker.current.addEventListener('message', onEvent);
+      worker.current.addEventListener('error', (e) => {
+        setError(`the sweep worker failed: ${e.message || 'unknown error'}`);
+        setStatus('error');
+      });
+    }
+    const id = ++runId.current;
+    const experiment = { ...config };
+    pending.current = { members: sweepMembers(spec, experiment), spec, experiment, dimNames: built.value.dimNames };
+    setStatus('running');
+    setProgress({ done: 0, total: spec.steps, members: count });
+    setEngine(null);
+    setNotes([]);
+    setError(null);
+    const req: SweepRequest = { type: 'run', id, spec, base: experiment, circuit: experiment.circuit, engine: engineChoice };
+    worker.current.postMessage(req);
+  };
+
+  const cancel = () => {
+    const req: SweepRequest = { type: 'cancel', id: runId.current };
+    worker.current?.postMessage(req);
+  };
+
+  useEffect(() => {
+    if (!result) return;
+    const seeds = result.spec.seeds;
+    const present = SWEEP_VARIANTS.filter((v) => result.spec.variants.includes(v));
+    const n = result.rows.length;
+    const series = new Uint8Array(n);
+    const offset = new Float64Array(n);
+    const x = new Float64Array(n);
+    result.rows.forEach((r, i) => {
+      series[i] = present.indexOf(r.variant);
+      x[i] = r.lambda;
+      offset[i] = (series[i] * seeds + (r.seed % seeds) + 0.5) / (present.length * seeds) - 0.5;
+    });
+    const describe = (i: number) => {
+      const r = result.rows[i];
+      return [
+        `${VARIANT_LABEL[r.variant]}, λ = ${r.lambda}, seed ${r.seed}`,
+        `L0 per layer: ${r.l0.map(exact).join(', ')}`,
+        `alive per layer: ${r.alive.join(', ')}`,
+        `MSE per layer: ${r.mse.map(exact).join(', ')} (total ${exact(totalMse(r))})`,
+        `accuracy ${exact(r.accuracy)}, faithfulness ${exact(r.faithfulness)}`,
+      ];
+    };
+    const cleanups = PANELS.map((p, k) => {
+      const el = panels.current[k];
+      if (!el) return () => {};
+      const points: PhasePoints = { x, series, offset, y: Float64Array.from(result.rows, p.get) };
+      return drawPhasePanel(el, points, {
+        panel: p.id, title: p.title, yLabel: p.yLabel, logY: p.logY, yDomain: p.domain?.(result.spec.features),
+        series: present.map((v) => ({ name: VARIANT_LABEL[v], colour: VARIANT_COLOUR[v] })),
+        describe, href: (i) => runUrl(result, i), focusable: k === 0,
+        onOpen: (i) => {
+          window.location.hash = runUrl(result, i).split('#')[1];
+          window.scrollTo({ top: 0 });
+        },
+      });
+    });
+    return () => cleanups.forEach((c) => c());
+  }, [result]);
+
+  const field = (key: keyof Form, label: string, testId: string, hint?: string) => (
+    <label className="field">
+      <span>{label}</span>
+      <input type="number" step="any" data-testid={testId} value={form[key]} title={hint} onChange={(e) => setForm({ ...form, [key]: e.target.value })} />
+    </label>
+  );
+  const fraction = progress.total > 0 ? Math.min(1, progress.done / progress.total) : 0;
+  const running = status === 'running';
+
+  return (
+    <div className="sweep-body">
+      <p className="view-caption">
+        Each run trains with the current settings (learning rate, ε, λ_p, warm-up, {config.features} features) on{' '}
+        <code>{built.ok ? built.value.name : 'the write-up\'s model'}</code>
+        {uploaded ? ' (the circuit in the URL, not the uploaded model)' : ''}, for the λ values log-spaced from min to max, seeds 0 … n − 1 and
+        the variants ticked. Bounds: at most {SWEEP_BOUNDS.members} transcoders, {SWEEP_BOUNDS.steps.max} steps, {SWEEP_BOUNDS.lambdaCount.max} λ values,{' '}
+        {SWEEP_BOUNDS.seeds.max} seeds.
+      </p>
+      <fieldset className="sweep-controls" disabled={running}>
+        {field('lambdaMin', 'λ min', 'sweep-lambda-min')}
+        {field('lambdaMax', 'λ max', 'sweep-lambda-max')}
+        {field('lambdaCount', `λ values (≤ ${SWEEP_BOUNDS.lambdaCount.max})`, 'sweep-lambdas')}
+        {field('seeds', `seeds (≤ ${SWEEP_BOUNDS.seeds.max})`, 'sweep-seeds')}
+        {field('steps', `steps (≤ ${SWEEP_BOUNDS.steps.max})`, 'sweep-steps')}
+        <label className="field">
+          <span>penalty</span>
+          <select data-testid="sweep-penalty" value={penalty} onChange={(e) => setPenalty(e.target.value as PenaltyKind)}>
+            {PENALTIES.map((p) => (
+              <option key={p} value={p}>{p}</option>
+            ))}
+          </select>
+        </label>
+        {field('c', 'tanh c', 'sweep-c', 'saturation of the tanh penalty')}
+        <div className="sweep-variants" role="group" aria-label="variants">
+          {SWEEP_VARIANTS.map((v) => (
+            <span key={v} className="sweep-variant">
+              <label>
+                <input
+                  type="checkbox"
+                  data-testid={`sweep-variant-${v}`}
+                  checked={variants.includes(v)}
+                  onChange={(e) => setVariants(e.target.checked ? [...variants, v] : variants.filter((w) => w !== v))}
+                />
+                <span className="swatch" style={{ background: VARIANT_COLOUR[v] }} /> {VARIANT_LABEL[v]}
+              </label>
+              {v === 'clt-window' && (
+                <select data-testid="sweep-window" aria-label="windowed CLT span" value={form.window} onChange={(e) => setForm({ ...form, window: e.target.value })}>
+                  {Array.from({ length: Math.max(1, layers - 1) }, (_, k) => k + 1).map((k) => (
+                    <option key={k} value={k}>span {k} (t − s &lt; {k})</option>
+                  ))}
+                </select>
+              )}
+            </span>
+          ))}
+        </div>
+        <label className="field">
+          <span>engine</span>
+          <select data-testid="sweep-engine-choice" value={engineChoice} onChange={(e) => setEngineChoice(e.target.value as EngineChoice)}>
+            {ENGINES.map((c) => (
+              <option key={c} value={c}>{c === 'auto' ? 'auto (WebGPU on a hardware GPU)' : c}</option>
+            ))}
+          </select>
+        </label>
+      </fieldset>
+      {layers === 2 && variants.includes('clt-window') && (
+        <p className="view-caption">On this 2-layer model a span-1 CLT has exactly the PLT's decoders; the window matters on deeper circuits.</p>
+      )}
+      <div className="sweep-run">
+        <button type="button" data-testid="sweep-run" disabled={running || problems.length > 0} onClick={run}>
+          Run {count > 0 ? `${count} transcoders` : 'sweep'}
+        </button>
+        <button type="button" data-testid="sweep-cancel" disabled={!running} onClick={cancel}>Cancel</button>
+        <progress data-testid="sweep-progress" data-value={fraction} value={fraction} max={1} aria-label="sweep progress" />
+        <span className="sweep-count">
+          {progress.done} / {progress.total} steps{progress.members > 0 ? ` × ${progress.members} transcoders` : ''}
+        </span>
+        <span data-testid="sweep-status" data-value={status} className={`status status-${status}`}>{status}</span>
+        <span data-testid="sweep-engine" data-value={engine ?? ''}>{engine ? `engine: ${engine}` : ''}</span>
+        <button type="button" data-testid="sweep-csv" disabled={!result} onClick={() => result && downloadBlob(new Blob([sweepCsv(result.rows)], { type: 'text/csv' }), 'transcoder-sweep.csv')}>
+          Export CSV
+        </button>
+      </div>
+      {problems.length > 0 && <p className="sweep-problem" role="alert">{problems.join('; ')}</p>}
+      {error && <p className="sweep-problem" role="alert">{error}</p>}
+      {notes.map((n, i) => <p key={i} className="view-caption sweep-note" data-testid="sweep-note">{n}</p>)}
+      {result && (
+        <div className="sweep-results" data-testid="sweep-results">
+          <p className="view-caption">
+            {result.rows.length} transcoders × {result.spec.steps} steps on the {result.engine === 'webgpu' ? 'WebGPU' : 'CPU'} engine in {(result.ms / 1000).toFixed(1)} s.
+            Dots are runs (seeds spread sideways), lines are medians over seeds. Hover for exact values; click a dot to open that run in the main view.
+          </p>
+          <ul className="view-legend">
+            {SWEEP_VARIANTS.filter((v) => result.spec.variants.includes(v)).map((v) => (
+              <li key={v}><span className="swatch" style={{ background: VARIANT_COLOUR[v] }} />{VARIANT_LABEL[v]}</li>
+            ))}
+          </ul>
+          <div className="small-multiples sweep-panels" data-testid="sweep-diagram">
+            {PANELS.map((p, k) => (
+              <div key={p.id} className="chart-box" data-testid={`sweep-panel-${p.id}`} ref={(el) => { panels.current[k] = el; }} />
+            ))}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,245 @@
+/**
+ * Sweeps (issue 5): a grid of λ × seeds × variants expanded into one population, trained in
+ * lock step by any Engine, then measured member by member (SPEC §3–4). Pure: runs in Node,
+ * in the sweep worker and in tests. The worker's message types live here too (types only).
+ */
+import { BOUNDS, DEFAULT_TRAIN, type PenaltyKind, type TrainConfig } from '../core/config.ts';
+import type { Engine, EngineName, MemberSpec } from '../core/engine.ts';
+import { computeMetrics } from '../core/metrics/metrics.ts';
+import type { BaseModel } from '../core/model/baseModel.ts';
+import { transcoderLayout } from '../core/run.ts';
+
+/** The transcoder variants a sweep can compare. */
+export type SweepVariant = 'clt-concat' | 'clt-sum' | 'clt-window' | 'plt';
+
+export const SWEEP_VARIANTS: readonly SweepVariant[] = ['clt-concat', 'clt-sum', 'clt-window', 'plt'];
+
+/** What a person reads for each variant (legend, tooltip, CSV stays on the id). */
+export const VARIANT_LABEL: Record<SweepVariant, string> = {
+  'clt-concat': 'CLT, concat norm',
+  'clt-sum': 'CLT, sum norm',
+  'clt-window': 'windowed CLT',
+  plt: 'PLT',
+};
+
+/** Everything the user picks for a sweep. */
+export interface SweepSpec {
+  lambdaMin: number;
+  lambdaMax: number;
+  /** λ values, log-spaced from lambdaMin to lambdaMax inclusive. */
+  lambdaCount: number;
+  /** Seeds 0 … seeds − 1. */
+  seeds: number;
+  variants: SweepVariant[];
+  penalty: PenaltyKind;
+  c: number;
+  steps: number;
+  features: number;
+  /** The windowed CLT's span k (t − s < k). */
+  window: number;
+}
+
+/** Limits the page shows next to the controls; the GPU population and the page's patience set them. */
+export const SWEEP_BOUNDS = {
+  members: 512,
+  steps: { min: 1, max: 20_000 },
+  lambdaCount: { min: 1, max: 32 },
+  seeds: { min: 1, max: 64 },
+  window: { min: 1, max: BOUNDS.window.max },
+} as const;
+
+export const DEFAULT_SWEEP: SweepSpec = {
+  lambdaMin: 0.01,
+  lambdaMax: 1,
+  lambdaCount: 7,
+  seeds: 4,
+  variants: ['clt-concat', 'clt-sum', 'plt'],
+  penalty: 'l1',
+  c: DEFAULT_TRAIN.c,
+  steps: 3000,
+  features: DEFAULT_TRAIN.features,
+  window: 2,
+};
+
+/** One member of a sweep: an engine member plus where it sits in the grid. */
+export interface SweepMember extends MemberSpec {
+  variant: SweepVariant;
+}
+
+/** One trained member's measurements (SPEC §3–4). */
+export interface SweepRow {
+  variant: SweepVariant;
+  lambda: number;
+  seed: number;
+  l0: number[];
+  alive: number[];
+  mse: number[];
+  accuracy: number;
+  faithfulness: number;
+}
+
+/** Progress of a running sweep, in population steps. */
+export interface SweepProgress {
+  done: number;
+  total: number;
+  engine: EngineName;
+}
+
+/** The λ grid: `count` values from min to max, evenly spaced in log λ, rounded to 4 significant digits for readable URLs. */
+export function sweepLambdas(min: number, max: number, count: number): number[] {
+  if (count <= 1) return [min];
+  const a = Math.log(min);
+  const b = Math.log(max);
+  return Array.from({ length: count }, (_, i) => Number(Math.exp(a + ((b - a) * i) / (count - 1)).toPrecision(4)));
+}
+
+/** A message per problem with the spec (empty when it can run). */
+export function checkSweep(spec: SweepSpec): string[] {
+  const problems: string[] = [];
+  const inRange = (name: string, v: number, min: number, max: number, integer: boolean) => {
+    if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+      problems.push(`${name} must be ${integer ? 'a whole number ' : ''}between ${min} and ${max}`);
+    }
+  };
+  inRange('λ min', spec.lambdaMin, BOUNDS.lambda.min, BOUNDS.lambda.max, false);
+  inRange('λ max', spec.lambdaMax, BOUNDS.lambda.min, BOUNDS.lambda.max, false);
+  if (spec.lambdaMin > spec.lambdaMax) problems.push('λ min must not exceed λ max');
+  inRange('λ count', spec.lambdaCount, SWEEP_BOUNDS.lambdaCount.min, SWEEP_BOUNDS.lambdaCount.max, true);
+  inRange('seeds', spec.seeds, SWEEP_BOUNDS.seeds.min, SWEEP_BOUNDS.seeds.max, true);
+  inRange('steps', spec.steps, SWEEP_BOUNDS.steps.min, SWEEP_BOUNDS.steps.max, true);
+  inRange('features', spec.features, BOUNDS.features.min, BOUNDS.features.max, true);
+  inRange('c', spec.c, BOUNDS.c.min, BOUNDS.c.max, false);
+  inRange('window span', spec.window, SWEEP_BOUNDS.window.min, SWEEP_BOUNDS.window.max, true);
+  if (spec.variants.length === 0) problems.push('pick at least one variant');
+  const members = memberCount(spec);
+  if (members > SWEEP_BOUNDS.members) problems.push(`${members} transcoders is more than the ${SWEEP_BOUNDS.members} a sweep may train`);
+  return problems;
+}
+
+/** λ count × seeds × variants. */
+export function memberCount(spec: SweepSpec): number {
+  return spec.lambdaCount * spec.seeds * new Set(spec.variants).size;
+}
+
+/**
+ * The exact training config of one grid point: `base` (lr, ε, λ_p, warm-up, mitigations)
+ * with the sweep's settings and the variant's norm and span. The PLT takes `concat` and no
+ * window, which do not change a PLT, so its link opens a default CLT beside it.
+ */
+export function variantConfig(spec: SweepSpec, variant: SweepVariant, lambda: number, seed: number, base: TrainConfig = DEFAULT_TRAIN): { kind: MemberSpec['kind']; config: TrainConfig } {
+  const config: TrainConfig = { ...trainConfigOf(base), seed, lambda, penalty: spec.penalty, c: spec.c, steps: spec.steps, features: spec.features, norm: 'concat', window: 0 };
+  if (variant === 'clt-sum') config.norm = 'sum';
+  if (variant === 'clt-window') config.window = spec.window;
+  return { kind: variant === 'plt' ? 'plt' : 'clt', config };
+}
+
+/** Only the TrainConfig fields of `config` (an ExperimentConfig also carries cuts, engine, input, circuit). */
+export function trainConfigOf(config: TrainConfig): TrainConfig {
+  const out = { ...DEFAULT_TRAIN };
+  for (const key of Object.keys(DEFAULT_TRAIN) as (keyof TrainConfig)[]) (out as Record<string, unknown>)[key] = config[key];
+  return out;
+}
+
+/** Expands a spec into its members, variant-major, then λ, then seed (the rows come back in this order). */
+export function sweepMembers(spec: SweepSpec, base: TrainConfig = DEFAULT_TRAIN): SweepMember[] {
+  const lambdas = sweepLambdas(spec.lambdaMin, spec.lambdaMax, spec.lambdaCount);
+  const variants = SWEEP_VARIANTS.filter((v) => spec.variants.includes(v));
+  const members: SweepMember[] = [];
+  for (const variant of variants) {
+    for (const lambda of lambdas) {
+      for (let seed = 0; seed < spec.seeds; seed++) members.push({ variant, ...variantConfig(spec, variant, lambda, seed, base) });
+    }
+  }
+  return members;
+}
+
+export interface RunSweepOptions {
+  /** Called after every chunk; awaited, so the caller may post a message or yield. */
+  onProgress?: (p: SweepProgress) => void | Promise<void>;
+  /** Checked between chunks; when it returns true the sweep stops and resolves null. */
+  cancelled?: () => boolean;
+  /** Wall time one chunk aims for, so progress and cancel stay responsive (default 150 ms). */
+  chunkMs?: number;
+}
+
+/**
+ * Trains every member of `engine` to `steps` in chunks sized to take about chunkMs each, then
+ * reads each member's parameters and measures it. Resolves null when cancelled. The engine's
+ * step may move back (a GPU hand-over resumes from its last host copy), so it loops on step.
+ */
+export async function runSweep(
+  engine: Engine,
+  model: BaseModel,
+  members: readonly SweepMember[],
+  steps: number,
+  options: RunSweepOptions = {},
+): Promise<SweepRow[] | null> {
+  const target = options.chunkMs ?? 150;
+  let chunk = 8;
+  while (engine.step < steps) {
+    if (options.cancelled?.()) return null;
+    const k = Math.min(chunk, steps - engine.step);
+    const t0 = performance.now();
+    await engine.train(k);
+    const ms = Math.max(1, performance.now() - t0);
+    chunk = Math.max(1, Math.min(4 * chunk, Math.round((k * target) / ms)));
+    await options.onProgress?.({ done: engine.step, total: steps, engine: engine.name });
+    // A macrotask between chunks lets a worker read its `cancel` message.
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  }
+  if (options.cancelled?.()) return null;
+  const rows: SweepRow[] = [];
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i];
+    const params = await engine.readParams(i);
+    const layout = transcoderLayout(m.kind, model, m.config);
+    const metrics = computeMetrics({ layout, params }, engine.data, model);
+    rows.push({ variant: m.variant, lambda: m.config.lambda, seed: m.config.seed, ...metrics });
+  }
+  return rows;
+}
+
+/** The rows as CSV: one line per member, per-layer columns l0_0, l0_1, …; numbers as JavaScript prints them (exact round trip). */
+export function sweepCsv(rows: readonly SweepRow[]): string {
+  const L = rows.reduce((n, r) => Math.max(n, r.l0.length), 0);
+  const perLayer = (name: string) => Array.from({ length: L }, (_, l) => `${name}_${l}`);
+  const header = ['variant', 'lambda', 'seed', ...perLayer('l0'), ...perLayer('alive'), ...perLayer('mse'), 'mse_total', 'accuracy', 'faithfulness'];
+  const lines = rows.map((r) => {
+    const layer = (xs: number[]) => Array.from({ length: L }, (_, l) => String(xs[l] ?? ''));
+    return [r.variant, String(r.lambda), String(r.seed), ...layer(r.l0), ...layer(r.alive), ...layer(r.mse), String(totalMse(r)), String(r.accuracy), String(r.faithfulness)].join(',');
+  });
+  return [header.join(','), ...lines].join('\n') + '\n';
+}
+
+/** Sum of the per-layer MSEs (standardized units). */
+export function totalMse(row: Pick<SweepRow, 'mse'>): number {
+  return row.mse.reduce((s, v) => s + v, 0);
+}
+
+/** Starts a sweep in the sweep worker. */
+export interface SweepRunRequest {
+  type: 'run';
+  id: number;
+  spec: SweepSpec;
+  /** The current experiment's training config; the sweep overrides its grid fields. */
+  base: TrainConfig;
+  /** The URL's circuit ('' is the write-up's model). */
+  circuit: string;
+  /** 'auto' takes WebGPU on a hardware adapter, like the main run. */
+  engine: 'auto' | 'cpu' | 'webgpu';
+}
+
+/** Stops the running sweep after its current chunk. */
+export interface SweepCancelRequest {
+  type: 'cancel';
+  id: number;
+}
+
+export type SweepRequest = SweepRunRequest | SweepCancelRequest;
+
+/** Every event carries the id of the run request it answers. */
+export type SweepEvent =
+  | ({ type: 'progress'; id: number; members: number; note?: string } & SweepProgress)
+  | { type: 'result'; id: number; rows: SweepRow[]; engine: EngineName; ms: number }
+  | { type: 'cancelled'; id: number }
+  | { type: 'error'; id: number; message: string };
