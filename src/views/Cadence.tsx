@@ -3,7 +3,7 @@
  * phase with the others, and not at all while scrolled out of sight; when training stops they
  * catch up one by one. Anything but a new snapshot (highlight, config, cuts) shows at once.
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useStore } from '../state/store.ts';
 import type { ViewProps } from './types.ts';
 
@@ -51,10 +51,17 @@ export function Cadence({ props, period, phase, wide, render }: Props) {
     return () => window.clearTimeout(timer);
   }, [training, period, phase]);
 
-  const current = { ...props, snapshot: shown.snapshot, history: shown.history };
+  // The same element while nothing it shows has changed, so React skips the view entirely
+  // on the store updates that stream in between its redraws. `render` is an inline arrow
+  // that always draws the same view, so it is left out of the dependencies on purpose.
+  const { model, config, layouts, highlight, onHighlight } = props;
+  const child = useMemo(
+    () => render({ model, config, layouts, highlight, onHighlight, snapshot: shown.snapshot, history: shown.history }),
+    [model, config, layouts, highlight, onHighlight, shown.snapshot, shown.history],
+  );
   return (
     <div ref={box} className={`cadence${wide ? ' wide' : ''}`}>
-      {render(current)}
+      {child}
     </div>
   );
 }
