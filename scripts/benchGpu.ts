@@ -6,14 +6,13 @@
  *
  * tsx has no Vite `?raw`, so the kernels are read from src/gpu/kernels/ here and handed to the engine.
  */
-import { readFileSync } from 'node:fs';
+import { shaderFiles } from './gpuShaders.ts';
 import { create } from 'webgpu';
 import { DEFAULT_TRAIN } from '../src/core/config.ts';
 import { CpuEngine, type MemberSpec } from '../src/core/engine.ts';
 import { xorAndModel } from '../src/core/model/xorAnd.ts';
 import { modelData } from '../src/core/run.ts';
 import { GpuEngine } from '../src/gpu/gpuEngine.ts';
-import { KERNELS, type ShaderSources } from '../src/gpu/programs.ts';
 
 interface Row {
   P: number;
@@ -38,9 +37,7 @@ function parseArgs(argv: string[]): { json: boolean; seconds: number; sizes: num
   return { json, seconds, sizes };
 }
 
-const shaders = Object.fromEntries(
-  KERNELS.map((k) => [k, readFileSync(new URL(`../src/gpu/kernels/${k}.wgsl`, import.meta.url), 'utf8')]),
-) as ShaderSources;
+const shaders = shaderFiles();
 
 /** P members alternating CLT and PLT, one seed each. */
 function population(P: number): MemberSpec[] {

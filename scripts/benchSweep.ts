@@ -4,11 +4,10 @@
  * on the WebGPU engine through Dawn (set VK_ICD_FILENAMES / LD_LIBRARY_PATH as bench:gpu does).
  * tsx has no Vite `?raw`, so the kernels are read from src/gpu/kernels/ here.
  */
-import { readFileSync } from 'node:fs';
+import { shaderFiles } from './gpuShaders.ts';
 import { CpuEngine, type Engine } from '../src/core/engine.ts';
 import { xorAndModel } from '../src/core/model/xorAnd.ts';
 import { modelData } from '../src/core/run.ts';
-import { KERNELS, type ShaderSources } from '../src/gpu/programs.ts';
 import { checkSweep, DEFAULT_SWEEP, runSweep, sweepMembers, type SweepSpec } from '../src/worker/sweep.ts';
 
 function parseArgs(argv: string[]): { json: boolean; gpu: boolean; spec: SweepSpec } | string {
@@ -41,9 +40,7 @@ async function main(): Promise<void> {
   if (args.gpu) {
     const { create } = await import('webgpu');
     const { GpuEngine } = await import('../src/gpu/gpuEngine.ts');
-    const shaders = Object.fromEntries(
-      KERNELS.map((k) => [k, readFileSync(new URL(`../src/gpu/kernels/${k}.wgsl`, import.meta.url), 'utf8')]),
-    ) as ShaderSources;
+    const shaders = shaderFiles();
     engines.push(['webgpu', () => GpuEngine.create(create([]), model, members, data, { shaders })]);
   }
   const results = [];

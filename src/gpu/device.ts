@@ -125,7 +125,7 @@ export async function compileKernels(
   await Promise.all(
     KERNELS.map(async (name) => {
       const prog = PROGRAMS[name];
-      const { pipeline, layout } = await pipelineFor(device, prog, values, shaders[name]);
+      const { pipeline, layout } = await pipelineFor(device, prog, values, `${shaders.common}\n${shaders[name]}`);
       const bindGroup = device.createBindGroup({
         layout,
         entries: prog.bindings.map((b, i) => ({ binding: i, resource: { buffer: buffers[b.buffer] } })),

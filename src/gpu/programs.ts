@@ -15,7 +15,8 @@ export const KERNELS = ['encode', 'decode', 'features', 'update', 'loss'] as con
 export type KernelName = (typeof KERNELS)[number];
 
 /** WGSL source per kernel (the file `kernels/<name>.wgsl`). */
-export type ShaderSources = Record<KernelName, string>;
+/** Every kernel's WGSL, plus `common`: the structs the host prepends to each kernel. */
+export type ShaderSources = Record<KernelName | 'common', string>;
 
 /** Storage buffers the engine owns; every kernel binds a subset of them in group 0. */
 export type BufferName =

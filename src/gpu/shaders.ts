@@ -4,6 +4,7 @@
  * record to GpuEngine.create; the engine imports this module lazily only when none is given.
  */
 import type { ShaderSources } from './programs.ts';
+import common from './kernels/common.wgsl?raw';
 import decode from './kernels/decode.wgsl?raw';
 import encode from './kernels/encode.wgsl?raw';
 import features from './kernels/features.wgsl?raw';
@@ -11,4 +12,4 @@ import loss from './kernels/loss.wgsl?raw';
 import update from './kernels/update.wgsl?raw';
 
 /** Every kernel's source, keyed by kernel name. */
-export const shaderSources: ShaderSources = { encode, decode, features, update, loss };
+export const shaderSources: ShaderSources = { common, encode, decode, features, update, loss };

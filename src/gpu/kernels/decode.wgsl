@@ -2,21 +2,6 @@
 // ∂L/∂ŷ_t = 2 (ŷ_t − ŷ*_t) / N and the loss term (ŷ_t − ŷ*_t)² / N.
 // One invocation per (member, target layer, sample, dim).
 
-struct Member {
-  lambda: f32,
-  ramp: f32,
-  c: f32,
-  lr: f32,
-  epsilon: f32,
-  lambdaP: f32,
-  penalty: u32,
-  norm: u32,
-  pairMask: u32,
-  pad0: u32,
-  pad1: u32,
-  pad2: u32,
-}
-
 override WG: u32 = 64u;
 override P: u32;
 override L: u32;

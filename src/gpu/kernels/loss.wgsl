@@ -2,28 +2,6 @@
 // pre-activation sum (both means over samples), and loss = recon + λ(step)·S + λ_p·preact.
 // One invocation per member; runs only on the last step of a train call, whose loss is read back.
 
-struct Member {
-  lambda: f32,
-  ramp: f32,
-  c: f32,
-  lr: f32,
-  epsilon: f32,
-  lambdaP: f32,
-  penalty: u32,
-  norm: u32,
-  pairMask: u32,
-  pad0: u32,
-  pad1: u32,
-  pad2: u32,
-}
-
-struct Step {
-  step: u32,
-  c1: f32,
-  c2: f32,
-  pad: u32,
-}
-
 override WG: u32 = 64u;
 override P: u32;
 override L: u32;
