@@ -66,17 +66,23 @@ function geometry(model: BaseModel) {
   // The lane where each dim starts: its writer's row, or the input row.
   const origin = new Float64Array(D).fill(yInput);
   const writer = new Int32Array(D).fill(-1);
-  // Each neuron sits on the lane it writes most; ties in a lane are spread sideways.
+  // Each neuron sits on the lane it writes most; neurons sharing a lane sit side by side, centred on it.
   const neuronX: number[][] = model.layers.map((layer) => {
-    const used = new Map<number, number>();
-    return Array.from({ length: layer.hidden }, (_, j) => {
+    const lane = Array.from({ length: layer.hidden }, (_, j) => {
       let best = 0;
       for (let d = 1; d < D; d++) if (Math.abs(layer.wOut[j * D + d]) > Math.abs(layer.wOut[j * D + best])) best = d;
-      const k = used.get(best) ?? 0;
-      used.set(best, k + 1);
-      return laneX(best) + k * (NODE_W / 2 + 4);
+      return best;
+    });
+    const count = new Map<number, number>();
+    for (const d of lane) count.set(d, (count.get(d) ?? 0) + 1);
+    const used = new Map<number, number>();
+    return lane.map((d) => {
+      const k = used.get(d) ?? 0;
+      used.set(d, k + 1);
+      return laneX(d) + (k - ((count.get(d) ?? 1) - 1) / 2) * (NODE_W + 4);
     });
   });
+  const rightmost = Math.max(0, ...neuronX.flat().map((x) => x + NODE_W / 2));
   model.layers.forEach((layer, l) => {
     for (let j = 0; j < layer.hidden; j++)
       for (let d = 0; d < D; d++)
@@ -85,7 +91,7 @@ function geometry(model: BaseModel) {
           origin[d] = yNeuron(l);
         }
   });
-  return { W: LEFT + D * LANE_W + RIGHT, H: yInput + 40, laneX, yNeuron, yRead, yInput, origin, writer, neuronX };
+  return { W: Math.max(LEFT + D * LANE_W, rightmost + 8) + RIGHT, H: yInput + 40, laneX, yNeuron, yRead, yInput, origin, writer, neuronX };
 }
 
 const pct = (v: number, of: number): string => `${(100 * v) / of}%`;
