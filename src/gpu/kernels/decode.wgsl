@@ -19,11 +19,6 @@ override B_DEC0: u32;
 @group(0) @binding(4) var<storage, read_write> gy: array<f32>;
 @group(0) @binding(5) var<storage, read_write> rsq: array<f32>;
 
-// Index of pair (s, t) in the full layout: all t ≥ s, ordered by s then t.
-fn pairIndex(s: u32, t: u32) -> u32 {
-  return s * (2u * L - s + 1u) / 2u + (t - s);
-}
-
 @compute @workgroup_size(WG)
 fn main(
   @builtin(workgroup_id) wg: vec3u,

@@ -30,10 +30,6 @@ const NORM_SUM: u32 = 1u;
 @group(0) @binding(5) var<storage, read_write> fstate: array<f32>;
 @group(1) @binding(0) var<uniform> clock: Step;
 
-fn pairIndex(s: u32, t: u32) -> u32 {
-  return s * (2u * L - s + 1u) / 2u + (t - s);
-}
-
 fn allowed(mask: u32, s: u32, t: u32) -> bool {
   return (mask & (1u << pairIndex(s, t))) != 0u;
 }
@@ -49,14 +45,6 @@ fn rowNorm(row: u32) -> f32 {
     s2 += params[row + d] * params[row + d];
   }
   return sqrt(s2);
-}
-
-// λ ramps linearly from 0 over the first `ramp` steps.
-fn lambdaAt(m: Member, step: u32) -> f32 {
-  if (m.ramp > 0.0) {
-    return m.lambda * min(1.0, f32(step) / m.ramp);
-  }
-  return m.lambda;
 }
 
 @compute @workgroup_size(WG)

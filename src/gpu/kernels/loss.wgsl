@@ -16,13 +16,6 @@ override FSTATE: u32;
 @group(0) @binding(3) var<storage, read_write> loss: array<f32>;
 @group(1) @binding(0) var<uniform> clock: Step;
 
-fn lambdaAt(m: Member, step: u32) -> f32 {
-  if (m.ramp > 0.0) {
-    return m.lambda * min(1.0, f32(step) / m.ramp);
-  }
-  return m.lambda;
-}
-
 @compute @workgroup_size(WG)
 fn main(
   @builtin(workgroup_id) wg: vec3u,
