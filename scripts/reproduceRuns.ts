@@ -1,18 +1,13 @@
 /** Trains every (kind, seed) of a reproduction on the CPU engine and summarises it (CONTRACTS §1). */
 import type { TrainConfig, TranscoderKind } from '../src/core/config.ts';
-import { computeMetrics } from '../src/core/metrics/metrics.ts';
+import { computeMetrics, type Metrics } from '../src/core/metrics/metrics.ts';
 import type { BaseModel } from '../src/core/model/baseModel.ts';
 import { cpuTrainer, modelData } from '../src/core/run.ts';
 import { depthSignature } from '../src/core/attribution/depth.ts';
 
-export interface RunResult {
+export interface RunResult extends Metrics {
   kind: TranscoderKind;
   seed: number;
-  l0: number[];
-  alive: number[];
-  mse: number[];
-  accuracy: number;
-  faithfulness: number;
   steps: number;
   ms?: number;
   /** Per layer: mean over inputs of the share of |attribution| into the output (SPEC §5). */

@@ -5,7 +5,7 @@
  */
 import { BOUNDS, DEFAULT_TRAIN, type PenaltyKind, type TrainConfig } from '../core/config.ts';
 import type { Engine, EngineName, MemberSpec } from '../core/engine.ts';
-import { computeMetrics } from '../core/metrics/metrics.ts';
+import { computeMetrics, type Metrics } from '../core/metrics/metrics.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import { transcoderLayout } from '../core/run.ts';
 
@@ -67,15 +67,10 @@ export interface SweepMember extends MemberSpec {
 }
 
 /** One trained member's measurements (SPEC §3–4). */
-export interface SweepRow {
+export interface SweepRow extends Metrics {
   variant: SweepVariant;
   lambda: number;
   seed: number;
-  l0: number[];
-  alive: number[];
-  mse: number[];
-  accuracy: number;
-  faithfulness: number;
 }
 
 /** Progress of a running sweep, in population steps. */

@@ -9,8 +9,8 @@ import { xorAndModel } from '../model/xorAnd.ts';
 import { modelData, transcoderLayout } from '../run.ts';
 import { CpuTrainer, type TrainOptions } from './cpuTrainer.ts';
 import { initParams } from './init.ts';
-import { jumpReluThetaGrad, preActivations, referenceLoss, stepThetaGrad } from './loss.ts';
-import type { Layout } from './layout.ts';
+import { jumpReluThetaGrad, kinkDistance, preActivations, referenceLoss, stepThetaGrad } from './loss.ts';
+import { parameterGroups } from './layout.ts';
 
 const model = xorAndModel();
 const data = modelData(model);
@@ -25,27 +25,7 @@ function warmTrainer(kind: 'clt' | 'plt', penalty: PenaltyKind, norm: NormMode, 
   return t;
 }
 
-/** Smallest |h − θ| over all features and samples: the distance to the kink. */
-function kinkDistance(layout: Layout, p: Float64Array): number {
-  const h = preActivations(layout, p, data);
-  let min = Infinity;
-  h.forEach((hl, l) =>
-    hl.forEach((hn) => hn.forEach((hv, f) => (min = Math.min(min, Math.abs(hv - Math.exp(p[layout.logTheta[l] + f])))))),
-  );
-  return min;
-}
 
-function groups(layout: Layout): [string, number, number][] {
-  const g: [string, number, number][] = [];
-  for (let l = 0; l < layout.layers; l++) {
-    g.push([`W_enc[${l}]`, layout.wEnc[l], layout.dims * layout.features]);
-    g.push([`b_enc[${l}]`, layout.bEnc[l], layout.features]);
-    g.push([`logθ[${l}]`, layout.logTheta[l], layout.features]);
-    g.push([`b_dec[${l}]`, layout.bDec[l], layout.dims]);
-  }
-  layout.pairs.forEach((pr, q) => g.push([`W_dec[${pr.source}→${pr.target}]`, layout.wDec[q], layout.features * layout.dims]));
-  return g;
-}
 
 const cases: [string, 'clt' | 'plt', PenaltyKind, NormMode][] = [
   ['CLT l1 concat', 'clt', 'l1', 'concat'],
@@ -61,14 +41,14 @@ describe('analytic gradient = central finite differences (float64, away from the
       // ε far below the distance to the kink: no straight-through term is active, so the
       // analytic gradient must be the true derivative of the (locally smooth) loss.
       const probe = warmTrainer(kind, penalty, norm, 0.05);
-      const dist = kinkDistance(probe.layout, probe.params);
+      const dist = kinkDistance(probe.layout, probe.params, data);
       expect(dist).toBeGreaterThan(1e-6);
       const opts: TrainOptions = { ...probe.opts, epsilon: dist / 10 };
       const t = new CpuTrainer(probe.layout, data, opts, probe.params);
       const loss = t.computeGradient(LAMBDA).loss;
       expect(loss).toBeCloseTo(referenceLoss(t.layout, t.params, data, opts, LAMBDA).loss, 10);
       const step = Math.min(1e-6, dist / 10);
-      for (const [group, offset, size] of groups(t.layout)) {
+      for (const [group, offset, size] of parameterGroups(t.layout)) {
         let worst = 0;
         for (let k = offset; k < offset + size; k++) {
           const p = Float64Array.from(t.params);

@@ -64,3 +64,16 @@ export function makeLayout(layers: number, dims: number, features: number, pairs
 export function pairIndex(layout: Layout, source: number, target: number): number {
   return layout.pairs.findIndex((p) => p.source === source && p.target === target);
 }
+
+/** Every parameter group as [name, offset, size], named as SPEC §2 names them (for checks and read-outs). */
+export function parameterGroups(layout: Layout): [string, number, number][] {
+  const g: [string, number, number][] = [];
+  for (let l = 0; l < layout.layers; l++) {
+    g.push([`W_enc[${l}]`, layout.wEnc[l], layout.dims * layout.features]);
+    g.push([`b_enc[${l}]`, layout.bEnc[l], layout.features]);
+    g.push([`logθ[${l}]`, layout.logTheta[l], layout.features]);
+    g.push([`b_dec[${l}]`, layout.bDec[l], layout.dims]);
+  }
+  layout.pairs.forEach((pr, q) => g.push([`W_dec[${pr.source}→${pr.target}]`, layout.wDec[q], layout.features * layout.dims]));
+  return g;
+}

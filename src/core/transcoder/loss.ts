@@ -52,6 +52,15 @@ export function preActivations(layout: Layout, p: Float64Array, data: TrainingDa
   );
 }
 
+/** Smallest |h − θ| over every feature and sample: how far the parameters sit from JumpReLU's kink. */
+export function kinkDistance(layout: Layout, p: Float64Array, data: TrainingData): number {
+  let min = Infinity;
+  preActivations(layout, p, data).forEach((hl, l) =>
+    hl.forEach((hn) => hn.forEach((hv, f) => (min = Math.min(min, Math.abs(hv - Math.exp(p[layout.logTheta[l] + f])))))),
+  );
+  return min;
+}
+
 /**
  * Total loss at sparsity coefficient `lambda`. `shift` adds to one activation after JumpReLU,
  * so a test can read ∂L/∂a by finite differences.

@@ -19,8 +19,8 @@ import { ConsistencyLoss, consistencyCutAt } from './consistency.ts';
 import { CpuTrainer, type TrainOptions } from './cpuTrainer.ts';
 import { standardize, type TrainingData } from './data.ts';
 import { initParams } from './init.ts';
-import type { Layout } from './layout.ts';
-import { jumpRelu, jumpReluThetaGrad, preActivations, referenceLoss, stepThetaGrad } from './loss.ts';
+import { parameterGroups, type Layout } from './layout.ts';
+import { jumpRelu, jumpReluThetaGrad, kinkDistance, preActivations, referenceLoss, stepThetaGrad } from './loss.ts';
 import { l0Variance } from './mitigations.ts';
 
 const xorAnd = xorAndModel();
@@ -104,14 +104,6 @@ function chainedKinkDistance(model: BaseModel, data: TrainingData, layout: Layou
   return min;
 }
 
-/** Smallest |h − θ| on the training data. */
-function kinkDistance(layout: Layout, p: Float64Array, data: TrainingData): number {
-  let min = Infinity;
-  preActivations(layout, p, data).forEach((hl, l) =>
-    hl.forEach((hn) => hn.forEach((hv, f) => (min = Math.min(min, Math.abs(hv - Math.exp(p[layout.logTheta[l] + f])))))),
-  );
-  return min;
-}
 
 /** Per-layer L0 on the training data, literally. */
 function referenceL0(layout: Layout, p: Float64Array, data: TrainingData): number[] {
@@ -120,22 +112,11 @@ function referenceL0(layout: Layout, p: Float64Array, data: TrainingData): numbe
   );
 }
 
-function groups(layout: Layout): [string, number, number][] {
-  const g: [string, number, number][] = [];
-  for (let l = 0; l < layout.layers; l++) {
-    g.push([`W_enc[${l}]`, layout.wEnc[l], layout.dims * layout.features]);
-    g.push([`b_enc[${l}]`, layout.bEnc[l], layout.features]);
-    g.push([`logθ[${l}]`, layout.logTheta[l], layout.features]);
-    g.push([`b_dec[${l}]`, layout.bDec[l], layout.dims]);
-  }
-  layout.pairs.forEach((pr, q) => g.push([`W_dec[${pr.source}→${pr.target}]`, layout.wDec[q], layout.features * layout.dims]));
-  return g;
-}
 
 /** Worst relative error of `grad` against central differences of `f`, per parameter group. */
 function worstPerGroup(layout: Layout, params: Float64Array, grad: Float64Array, f: (p: Float64Array) => number, step: number): Map<string, number> {
   const out = new Map<string, number>();
-  for (const [group, offset, size] of groups(layout)) {
+  for (const [group, offset, size] of parameterGroups(layout)) {
     let worst = 0;
     for (let k = offset; k < offset + size; k++) {
       const p = Float64Array.from(params);
