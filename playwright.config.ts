@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 /** Debian's Chromium, never a downloaded browser; WebGPU runs on SwiftShader. */
 const port = Number(process.env.E2E_PORT ?? 4173);
+/** The built app to serve; parallel local runs each build into their own folder. */
+const dist = process.env.E2E_DIST ?? 'dist';
 export default defineConfig({
   testDir: 'e2e',
   timeout: 90_000,
@@ -22,7 +24,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite preview --port ${port} --strictPort --host 127.0.0.1`,
+    command: `npx vite preview --port ${port} --strictPort --host 127.0.0.1 --outDir ${dist}`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

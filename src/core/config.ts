@@ -61,7 +61,8 @@ export const BOUNDS = {
   lambda: { min: 1e-4, max: 100, integer: false },
   c: { min: 0.01, max: 100, integer: false },
   features: { min: 1, max: 256, integer: true },
-  lr: { min: 1e-5, max: 1, integer: false },
+  // Far past any useful rate: a huge one is how a user makes a run diverge on purpose.
+  lr: { min: 1e-5, max: 1e4, integer: false },
   steps: { min: 1, max: 200_000, integer: true },
   window: { min: 0, max: 16, integer: true },
   epsilon: { min: 1e-4, max: 2, integer: false },

@@ -16,6 +16,19 @@ export interface MemberSpec {
   config: TrainConfig;
 }
 
+/** One member's parameters and Adam state in its own layout, for handing a run between engines. */
+export interface MemberState {
+  params: Float64Array;
+  m: Float64Array;
+  v: Float64Array;
+}
+
+/** A whole population's training state at one step. */
+export interface EngineState {
+  step: number;
+  members: MemberState[];
+}
+
 export interface Engine {
   readonly name: EngineName;
   /** Steps taken so far (the same for every member). */
@@ -27,6 +40,13 @@ export interface Engine {
   readParams(i: number): Promise<Float64Array>;
   /** Member i's loss parts at its last step. */
   lossParts(i: number): LossParts;
+  /**
+   * Continues a run from `state` (same members, same order): a run handed over by another
+   * engine, or one resumed from a snapshot in a fresh worker.
+   */
+  importState(state: EngineState): Promise<void>;
+  /** Fault injection: destroys the GPU device as a real loss would; false when there is none. */
+  loseDevice?(): boolean;
   dispose(): void;
 }
 
@@ -61,6 +81,22 @@ export class CpuEngine implements Engine {
 
   lossParts(i: number): LossParts {
     return this.trainers[i].last;
+  }
+
+  importState(state: EngineState): Promise<void> {
+    this.importStateSync(state);
+    return Promise.resolve();
+  }
+
+  importStateSync(state: EngineState): void {
+    this.trainers.forEach((t, i) => {
+      const s = state.members[i];
+      if (s.params.length !== t.params.length) throw new Error(`member ${i}: state has ${s.params.length} parameters, the engine ${t.params.length}`);
+      t.params.set(s.params);
+      t.optimizerState().m.set(s.m);
+      t.optimizerState().v.set(s.v);
+      t.step = state.step;
+    });
   }
 
   dispose(): void {}

@@ -100,12 +100,7 @@ function nearEdge(t: CpuTrainer, before: Float64Array, l: number, f: number, del
 
 /** Copies a GPU state into the CPU engine's trainers, so both continue from the same float32 numbers. */
 function loadCpu(cpu: CpuEngine, state: EngineState): void {
-  cpu.trainers.forEach((t, i) => {
-    t.params.set(state.members[i].params);
-    t.optimizerState().m.set(state.members[i].m);
-    t.optimizerState().v.set(state.members[i].v);
-    t.step = state.step;
-  });
+  cpu.importStateSync(state);
 }
 
 const member = (kind: MemberSpec['kind'], config: Partial<TrainConfig> = {}): MemberSpec => ({ kind, config: { ...DEFAULT_TRAIN, ...config } });

@@ -8,7 +8,7 @@
  * `step` back to that copy's step, readParams keeps answering from it, and exportState hands
  * it to the CPU engine, which continues the run from there.
  */
-import type { Engine, MemberSpec } from '../core/engine.ts';
+import type { Engine, EngineState, MemberSpec } from '../core/engine.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import { modelData, transcoderLayout } from '../core/run.ts';
 import { ADAM, type LossParts } from '../core/transcoder/cpuTrainer.ts';
@@ -31,17 +31,10 @@ export interface GpuEngineOptions {
   onLost?: (loss: DeviceLoss & { step: number }) => void;
 }
 
-/** One member's optimizer state in its own layout, for handing a run between engines. */
-export interface MemberState {
-  params: Float64Array;
-  m: Float64Array;
-  v: Float64Array;
-}
+export type { EngineState, MemberState } from '../core/engine.ts';
 
-export interface EngineState {
-  step: number;
-  members: MemberState[];
-}
+/** How long a failed read-back waits for the device's loss to be reported before calling it something else. */
+const LOSS_GRACE_MS = 2000;
 
 /** Host-side copy of the whole population's optimizer state at one step. */
 interface HostCopy {
@@ -270,7 +263,13 @@ export class GpuEngine implements Engine {
       enc.copyBufferToBuffer(this.buffers.moments, 0, this.buffers.stateStaging, c.params.byteLength, c.moments.byteLength);
       this.device.queue.submit([enc.finish()]);
       const step = this.current;
-      await this.readInto(this.buffers.stateStaging, [c.params, c.moments]);
+      try {
+        await this.readInto(this.buffers.stateStaging, [c.params, c.moments]);
+      } catch (e) {
+        // Lost mid-read: the copy keeps its last whole state, which the engine rolled back to.
+        if (this.lostInfo) return;
+        throw e;
+      }
       this.copy.step = step;
       this.copy.loss.set(this.lossHost);
     });
@@ -284,7 +283,15 @@ export class GpuEngine implements Engine {
     });
     mapped.catch(() => {});
     lost.catch(() => {});
-    await Promise.race([mapped, lost]);
+    try {
+      await Promise.race([mapped, lost]);
+    } catch (e) {
+      // Destroying a device aborts its pending maps before `lost` resolves (Chromium): wait a
+      // moment for the loss, so it is reported as one and the host copy takes over.
+      const info = await Promise.race([this.device.lost, new Promise<null>((r) => setTimeout(() => r(null), LOSS_GRACE_MS))]);
+      if (info) throw new Error(`WebGPU device lost: ${info.message || info.reason}`, { cause: e });
+      throw e;
+    }
     const src = new Float32Array(staging.getMappedRange());
     let o = 0;
     for (const t of targets) {
@@ -304,6 +311,13 @@ export class GpuEngine implements Engine {
   private assertUsable(): void {
     if (this.disposed) throw new Error('GpuEngine was disposed');
     if (this.lostInfo) throw new Error(`WebGPU device lost (${this.lostInfo.message}); continue from exportState() on the CPU`);
+  }
+
+  /** Fault injection: destroys the device the way a driver reset would; the engine sees a real loss. */
+  loseDevice(): boolean {
+    if (this.disposed || this.lostInfo) return false;
+    this.device.destroy();
+    return true;
   }
 
   private handleLoss(loss: DeviceLoss): void {

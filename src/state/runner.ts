@@ -6,7 +6,7 @@
 import type { ExperimentConfig } from '../core/config.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
 import type { TrainerClient } from '../worker/client.ts';
-import type { WorkerEvent } from '../worker/protocol.ts';
+import type { Fault, WorkerEvent } from '../worker/protocol.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
 import { currentGraphText, loadGraphState, useGraphStore } from './graphStore.ts';
 import { parseHash, serializeHash } from './url.ts';
@@ -70,11 +70,29 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
       case 'status':
         if (e.status !== 'training' && pending.length) flush();
         s.setRun({ status: e.status, step: e.step, engine: e.engine, message: e.message ?? null });
+        if (e.notice) store.setState({ notice: e.notice });
         break;
       case 'error':
         s.setRun({ status: 'error', message: e.message });
         break;
+      case 'crashed':
+        resume(e.message);
+        break;
     }
+  };
+
+  /** The worker crashed: a fresh one continues from the newest snapshot the page holds. */
+  const resume = (why: string) => {
+    if (pending.length) flush();
+    const s = store.getState();
+    const last = s.live ?? s.history.at(-1) ?? null;
+    s.setRun({ message: `${why} Resuming the run in a fresh worker…` });
+    if (!last) {
+      client.setConfig(s.config);
+      return;
+    }
+    const then = s.status === 'training' ? 'training' : 'paused';
+    client.resume(s.config, { step: last.step, params: last.members.map((m) => m.params) }, then, s.speed);
   };
   const unsubscribe = client.onEvent(onEvent);
 
@@ -133,6 +151,8 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
   });
 
   client.start(store.getState().config, store.getState().speed);
+  // Fault injection for the reliability tests: `transcoderLab.injectFault('crash')` in the console.
+  Object.assign(win, { transcoderLab: { injectFault: (fault: Fault) => client.fault(fault) } });
 
   return {
     play: () => client.play(),

@@ -55,6 +55,11 @@ export function uploadFlow(client: TrainerClient, dropPending: () => void): Uplo
       });
     },
     handle(e) {
+      if (awaiting && e.type === 'crashed') {
+        refuse('The training worker crashed while loading the model; the run resumed without it. Try the upload again.');
+        settle({ ok: false, message: e.message });
+        return false;
+      }
       if (awaiting && e.run > awaiting.run) settle({ ok: false, message: 'A settings change replaced the upload before it loaded.' });
       if (e.type === 'error' && e.source === 'loadModel') {
         refuse(e.message);

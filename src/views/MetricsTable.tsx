@@ -78,6 +78,10 @@ export function MetricsTable({ model, snapshot }: ViewProps) {
               {members.map(({ kind, m }) => {
                 const v = m ? row.read(m) : undefined;
                 if (v === undefined) return <td key={kind} className="metric-missing">—</td>;
+                // Step 0's loss is not measured yet (a training step computes it).
+                if (!Number.isFinite(v)) {
+                  return <td key={kind} className="metric-missing" data-testid={`metric-${kind}-${row.id}`} data-value="" title={`${row.hint}: not measured yet`}>—</td>;
+                }
                 const skipped = kind === 'clt' && row.metric === 'l0' && row.layer !== null && row.layer > 0 && v === 0;
                 return (
                   <td

@@ -3,7 +3,7 @@
  * that a later start, reset or setConfig replaced are dropped here, so listeners never see them.
  */
 import type { ExperimentConfig } from '../core/config.ts';
-import type { LoadModelRequest, WorkerEvent, WorkerRequest } from './protocol.ts';
+import type { Fault, LoadModelRequest, ResumeRequest, ResumeState, WorkerEvent, WorkerRequest } from './protocol.ts';
 
 /** What the client needs of a Worker; a MessagePort (DOM or node:worker_threads) fits too. */
 export interface TrainerEndpoint {
@@ -26,7 +26,15 @@ export function createTrainerWorker(): Worker {
   return new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module' });
 }
 
-/** Main-thread client of the training worker; it never trains. */
+/** Crashes tolerated within CRASH_WINDOW_MS before the client stops replacing the worker. */
+const MAX_CRASHES = 3;
+const CRASH_WINDOW_MS = 60_000;
+
+/**
+ * Main-thread client of the training worker; it never trains. When the worker crashes (an
+ * uncaught error reaches the page) the client ends it, starts a fresh one and emits `crashed`,
+ * to which the page answers with `resume`; a worker that keeps crashing is given up on.
+ */
 export class TrainerClient {
   private runId = 0;
   /** Ids handed out so far; a loadModel's run id is reserved before it becomes current. */
@@ -35,16 +43,22 @@ export class TrainerClient {
   private pendingRun: number | null = null;
   /** The loadModel run whose model the page shows, or null for the config's circuit. */
   private upload: number | null = null;
+  /** The file behind the current upload, kept so a fresh worker can load it again. */
+  private uploadRequest: Omit<LoadModelRequest, 'type' | 'run' | 'config'> | null = null;
+  private pendingRequest: Omit<LoadModelRequest, 'type' | 'run' | 'config'> | null = null;
   private readonly listeners = new Set<TrainerListener>();
-  private readonly endpoint: TrainerEndpoint;
+  private endpoint: TrainerEndpoint;
+  private readonly create: (() => TrainerEndpoint) | null;
+  private crashes: number[] = [];
 
-  /** Uses `endpoint` when given (tests pass a MessagePort), else starts the worker. */
-  constructor(endpoint?: TrainerEndpoint) {
-    this.endpoint = endpoint ?? createTrainerWorker();
-    this.endpoint.addEventListener('message', this.onMessage);
-    this.endpoint.addEventListener('error', this.onError);
-    this.endpoint.addEventListener('messageerror', this.onMessageError);
-    this.endpoint.start?.();
+  /**
+   * With no argument, starts the worker and replaces it after a crash. An endpoint (tests pass a
+   * MessagePort) is used as it is and never replaced; a factory is called for each fresh endpoint.
+   */
+  constructor(endpoint: TrainerEndpoint | (() => TrainerEndpoint) = createTrainerWorker) {
+    this.create = typeof endpoint === 'function' ? endpoint : null;
+    this.endpoint = typeof endpoint === 'function' ? endpoint() : endpoint;
+    this.attach();
   }
 
   /** Id of the current run; events carrying another id are dropped. */
@@ -92,8 +106,27 @@ export class TrainerClient {
   loadModel(request: Omit<LoadModelRequest, 'type' | 'run'>): number {
     const run = ++this.issued;
     this.pendingRun = run;
+    this.pendingRequest = { bytes: request.bytes, name: request.name, enumeration: request.enumeration, outputDim: request.outputDim };
     this.send({ type: 'loadModel', run, ...request });
     return run;
+  }
+
+  /**
+   * Continues a run in the (fresh) worker from `state`, under `config` and the current upload;
+   * returns the new run id.
+   */
+  resume(config: ExperimentConfig, state: ResumeState, then: ResumeRequest['then'], speed: number): number {
+    const upload = this.upload !== null && this.uploadRequest ? { upload: this.uploadRequest } : {};
+    const run = this.nextRun();
+    // The resumed run's model is the same upload, now under the new run id.
+    if (this.upload !== null) this.upload = run;
+    this.send({ type: 'resume', run, config, state, then, speed, ...upload });
+    return run;
+  }
+
+  /** Fault injection for the reliability tests (see FaultRequest). */
+  fault(fault: Fault): void {
+    this.send({ type: 'fault', fault });
   }
 
   setSpeed(speed: number): void {
@@ -110,10 +143,21 @@ export class TrainerClient {
 
   /** Stops listening and ends the worker (or closes the port). */
   dispose(): void {
+    this.detach();
+    this.listeners.clear();
+  }
+
+  private attach(): void {
+    this.endpoint.addEventListener('message', this.onMessage);
+    this.endpoint.addEventListener('error', this.onError);
+    this.endpoint.addEventListener('messageerror', this.onMessageError);
+    this.endpoint.start?.();
+  }
+
+  private detach(): void {
     this.endpoint.removeEventListener('message', this.onMessage);
     this.endpoint.removeEventListener('error', this.onError);
     this.endpoint.removeEventListener('messageerror', this.onMessageError);
-    this.listeners.clear();
     this.endpoint.terminate?.();
     this.endpoint.close?.();
   }
@@ -142,16 +186,33 @@ export class TrainerClient {
     if (event.run === this.pendingRun) {
       this.runId = event.run;
       this.upload = event.run;
+      this.uploadRequest = this.pendingRequest;
       this.pendingRun = null;
     }
     if (event.run !== this.runId) return;
     this.emit(event);
   };
 
-  /** A worker that fails to load or throws outside the session reports here. */
+  /**
+   * A worker that fails to load or throws outside the session reports here. It is ended and,
+   * unless it keeps crashing, replaced by a fresh one: listeners get `crashed` and resume.
+   */
   private readonly onError = (e: Event): void => {
     const detail = (e as Partial<ErrorEvent>).message;
-    this.emit({ type: 'error', run: this.runId, message: `The training worker stopped: ${detail || 'it failed to load or crashed'}.` });
+    const what = `The training worker stopped: ${detail || 'it failed to load or crashed'}.`;
+    const now = Date.now();
+    this.crashes = [...this.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
+    if (!this.create || this.crashes.length > MAX_CRASHES) {
+      const hint = this.create ? ` It crashed ${this.crashes.length} times within a minute, so it was not restarted again; reload the page (your experiment is in its URL).` : '';
+      this.emit({ type: 'error', run: this.runId, message: what + hint });
+      return;
+    }
+    this.detach();
+    this.endpoint = this.create();
+    this.attach();
+    // A load that the dead worker had not answered will never be answered.
+    this.pendingRun = null;
+    this.emit({ type: 'crashed', run: this.runId, message: what });
   };
 
   private readonly onMessageError = (): void => {

@@ -5,7 +5,7 @@
  * (SwiftShader) is far slower than the CPU engine for one small population.
  */
 import type { EngineChoice } from '../core/config.ts';
-import { CpuEngine, type Engine, type MemberSpec } from '../core/engine.ts';
+import { CpuEngine, type Engine, type EngineState, type MemberSpec } from '../core/engine.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import type { LossParts } from '../core/transcoder/cpuTrainer.ts';
 import type { TrainingData } from '../core/transcoder/data.ts';
@@ -108,20 +108,15 @@ export class FallbackEngine implements Engine {
       }
     }
     if (this.inner === this.gpu) await this.toCpu();
-    else await this.inner.train(count);
+    // The CPU engine trains the steps the GPU could not (its loss parts are unknown until it has).
+    await this.inner.train(count);
   }
 
   /** Moves params, Adam state and step from the GPU's last host copy into a CPU engine. */
   private async toCpu(): Promise<void> {
     const state = await this.gpu.exportState();
     const cpu = this.makeCpu();
-    cpu.trainers.forEach((t, i) => {
-      const s = state.members[i];
-      t.params.set(s.params);
-      t.optimizerState().m.set(s.m);
-      t.optimizerState().v.set(s.v);
-      t.step = state.step;
-    });
+    cpu.importStateSync(state);
     this.inner = cpu;
     this.gpu.dispose();
     this.notify(`The GPU device was lost (${this.lostReason ?? 'unknown reason'}); the run continues on the CPU engine from step ${state.step}.`);
@@ -129,6 +124,15 @@ export class FallbackEngine implements Engine {
 
   readParams(i: number): Promise<Float64Array> {
     return this.inner.readParams(i);
+  }
+
+  importState(state: EngineState): Promise<void> {
+    return this.inner.importState(state);
+  }
+
+  /** Fault injection: loses the GPU device; the next chunk moves the run to the CPU engine. */
+  loseDevice(): boolean {
+    return this.inner === this.gpu && this.gpu.loseDevice();
   }
 
   lossParts(i: number): LossParts {

@@ -77,6 +77,40 @@ export interface LoadModelRequest {
   config: ExperimentConfig;
 }
 
+/** The state a run is resumed from: a snapshot's step and every member's parameters. */
+export interface ResumeState {
+  step: number;
+  /** One flat parameter array per member, in the population's order (CLT, PLT). */
+  params: Float64Array[];
+}
+
+/**
+ * Continues a run in a fresh worker after the last one crashed: builds the config's engine,
+ * loads `state` (Adam's moments restart from zero, which the status message says) and goes on
+ * as `then` says. With `upload`, the model is that file again, collected anew.
+ */
+export interface ResumeRequest {
+  type: 'resume';
+  run: number;
+  config: ExperimentConfig;
+  state: ResumeState;
+  then: 'training' | 'paused';
+  speed: number;
+  upload?: Omit<LoadModelRequest, 'type' | 'run' | 'config'>;
+}
+
+/** Failures the reliability tests cause on purpose, each the way the real one happens. */
+export type Fault = 'device-lost' | 'crash';
+
+/**
+ * Fault injection. `device-lost` destroys the WebGPU engine's device (the run moves to the CPU
+ * engine); `crash` makes the worker throw and stop answering, as a crashed worker would.
+ */
+export interface FaultRequest {
+  type: 'fault';
+  fault: Fault;
+}
+
 /** Every request the page sends to the worker. */
 export type WorkerRequest =
   | StartRequest
@@ -86,7 +120,9 @@ export type WorkerRequest =
   | ResetRequest
   | SetConfigRequest
   | SetSpeedRequest
-  | LoadModelRequest;
+  | LoadModelRequest
+  | ResumeRequest
+  | FaultRequest;
 
 /** Lifecycle of a run, as the `status` test id reports it. */
 export type TrainerStatus = 'idle' | 'training' | 'paused' | 'done' | 'error';
@@ -114,6 +150,11 @@ export interface StatusEvent {
   engine: EngineName;
   /** Why, when status is `error`; a sentence a person can act on. */
   message?: string;
+  /**
+   * A lasting remark about the run (an engine hand-over, a resumed worker): the page keeps it
+   * shown after later status changes, until the run is replaced.
+   */
+  notice?: string;
 }
 
 /** A request could not be carried out (bad value, engine failure, worker crash). */
@@ -143,5 +184,16 @@ export interface DataEvent {
   note?: string;
 }
 
-/** Every event the worker sends to the page. */
-export type WorkerEvent = SnapshotEvent | StatusEvent | TrainerErrorEvent | DataEvent;
+/**
+ * Sent by the client itself, not the worker: the worker crashed and a fresh one is ready. The
+ * page answers with a `resume` from its last snapshot.
+ */
+export interface CrashedEvent {
+  type: 'crashed';
+  run: number;
+  /** What the browser reported, in a sentence. */
+  message: string;
+}
+
+/** Every event the page receives about the run. */
+export type WorkerEvent = SnapshotEvent | StatusEvent | TrainerErrorEvent | DataEvent | CrashedEvent;

@@ -2,7 +2,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_EXPERIMENT, type ExperimentConfig } from '../core/config.ts';
-import { CpuEngine, type Engine, type MemberSpec } from '../core/engine.ts';
+import { CpuEngine, type Engine, type EngineState, type MemberSpec } from '../core/engine.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import type { LossParts } from '../core/transcoder/cpuTrainer.ts';
 import { TrainerClient, type TrainerEndpoint } from './client.ts';
@@ -199,10 +199,18 @@ describe('TrainingSession over a MessageChannel', () => {
     expect(h.events.length).toBe(count);
   });
 
+  it('stops a run that a huge learning rate makes diverge, keeping only finite snapshots', async () => {
+    const h = harness();
+    h.client.start({ ...SHORT, lr: 1000 });
+    const error = await h.waitFor(isStatus('error'));
+    expect(error.message).toMatch(/^Training diverged by step \d+: loss became (NaN|infinite); showing the last finite step \d+\. Lower the learning rate\.$/);
+    const shown = h.snapshots();
+    expect(shown.at(-1)!.snapshot.step).toBe(error.step);
+    for (const e of shown) for (const m of e.snapshot.members) expect(m.params.every(Number.isFinite)).toBe(true);
+  });
+
   it('stops a diverging run at the last finite step with status error', async () => {
-    // Adam moves each parameter by at most about lr per step, so no config within BOUNDS made
-    // the CPU engine's loss non-finite in a test-sized run (lr 1 with λ 100, λ_p 1, l0 penalty,
-    // 3,000 steps all stayed finite); an engine whose loss turns NaN after step 37 stands in.
+    // An engine whose loss turns NaN after step 37 pins down exactly which step is kept.
     const h = harness((model, members) => Promise.resolve(new NanAfter(37, model, members)));
     h.client.start(SHORT);
     const error = await h.waitFor(isStatus('error'));
@@ -233,7 +241,75 @@ describe('TrainingSession over a MessageChannel', () => {
   });
 });
 
+describe('recovery', () => {
+  it('resumes a run in a fresh session from a snapshot: same step and parameters, then trains on', async () => {
+    const first = harness();
+    first.client.start(SHORT);
+    await first.waitFor((e): e is SnapshotEvent => e.type === 'snapshot' && e.snapshot.step >= 100);
+    first.client.pause();
+    await first.waitFor(isStatus('paused'));
+    const last = first.snapshots().at(-1)!.snapshot;
+    const params = last.members.map((m) => Float64Array.from(m.params));
+
+    const fresh = harness();
+    fresh.client.resume(SHORT, { step: last.step, params }, 'paused', 1);
+    const paused = await fresh.waitFor(isStatus('paused'));
+    expect(paused.step).toBe(last.step);
+    expect(paused.notice).toMatch(new RegExp(`resumed the run from step ${last.step}.*Adam`));
+    const resumed = fresh.snapshots()[0].snapshot;
+    expect(resumed.step).toBe(last.step);
+    resumed.members.forEach((m, i) => expect(Array.from(m.params)).toEqual(Array.from(params[i])));
+    fresh.client.play();
+    const done = await fresh.waitFor(isStatus('done'));
+    expect(done.step).toBe(SHORT.steps);
+  });
+
+  it('refuses to lose a GPU device on a CPU run, and the run goes on', async () => {
+    const h = harness();
+    h.client.start(SHORT);
+    await h.waitFor(isStatus('training'));
+    h.client.fault('device-lost');
+    const e = await h.waitFor((x): x is WorkerEvent => x.type === 'error');
+    expect(e.type === 'error' && e.message).toMatch(/no GPU device to lose/);
+    await h.waitFor(isStatus('done'));
+  });
+});
+
 describe('TrainerClient', () => {
+  it('replaces a crashed worker and says so, until it crashes too often', () => {
+    const made: { target: EventTarget; sent: WorkerRequest[]; ended: boolean }[] = [];
+    const factory = (): TrainerEndpoint => {
+      const target = new EventTarget();
+      const rec = { target, sent: [] as WorkerRequest[], ended: false };
+      made.push(rec);
+      return {
+        postMessage: (m) => rec.sent.push(m),
+        addEventListener: (t, l) => target.addEventListener(t, l),
+        removeEventListener: (t, l) => target.removeEventListener(t, l),
+        terminate: () => void (rec.ended = true),
+      };
+    };
+    const client = new TrainerClient(factory);
+    const got: WorkerEvent[] = [];
+    client.onEvent((e) => got.push(e));
+    client.start(SHORT);
+    const crash = () => made.at(-1)!.target.dispatchEvent(Object.assign(new Event('error'), { message: 'Uncaught Error: boom' }));
+    crash();
+    expect(made).toHaveLength(2);
+    expect(made[0].ended).toBe(true);
+    expect(got.at(-1)).toEqual({ type: 'crashed', run: 1, message: 'The training worker stopped: Uncaught Error: boom.' });
+    const run = client.resume(SHORT, { step: 5, params: [new Float64Array(2)] }, 'training', 1);
+    expect(made[1].sent.map((r) => r.type)).toEqual(['resume']);
+    expect(client.run).toBe(run);
+    crash();
+    crash();
+    expect(made).toHaveLength(4);
+    crash();
+    expect(made).toHaveLength(4);
+    expect(got.at(-1)).toMatchObject({ type: 'error', message: expect.stringMatching(/crashed 4 times within a minute/) as unknown });
+  });
+
+
   it('drops stale run ids and surfaces worker errors as error events', () => {
     const target = new EventTarget();
     const sent: WorkerRequest[] = [];
@@ -283,6 +359,9 @@ class NanAfter implements Engine {
   }
   readParams(i: number) {
     return this.inner.readParams(i);
+  }
+  importState(state: EngineState) {
+    return this.inner.importState(state);
   }
   lossParts(i: number): LossParts {
     const parts = this.inner.lossParts(i);

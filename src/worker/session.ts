@@ -13,7 +13,7 @@ import type { TrainingData } from '../core/transcoder/data.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
 import { prepareUpload } from '../onnx/upload.ts';
 import { onnxTrainingData, type ActivationSource } from './onnxData.ts';
-import type { DataEvent, LoadModelRequest, TrainerStatus, WorkerEvent, WorkerRequest } from './protocol.ts';
+import type { DataEvent, Fault, LoadModelRequest, ResumeRequest, ResumeState, TrainerStatus, WorkerEvent, WorkerRequest } from './protocol.ts';
 
 /** Wall-clock length of one chunk of work before the session yields to its message queue. */
 const CHUNK_MS = 12;
@@ -194,9 +194,9 @@ export class TrainingSession {
     return this.queue;
   }
 
-  /** A plain-language notice about the run (say, an engine hand-over), shown beside its status. */
-  notice(message: string): void {
-    this.setStatus(this.status, message);
+  /** A plain-language notice about the run (say, an engine hand-over) that the page keeps shown. */
+  notice(notice: string): void {
+    this.setStatus(this.status, undefined, undefined, notice);
   }
 
   /** Stops training and releases the engine. */
@@ -251,6 +251,10 @@ export class TrainingSession {
       case 'setSpeed':
         this.setSpeed(req.speed);
         return;
+      case 'resume':
+        return this.resume(req);
+      case 'fault':
+        return this.fault(req.fault);
     }
   }
 
@@ -275,22 +279,53 @@ export class TrainingSession {
    * current run exactly as it was (it keeps training while onnxruntime-web works).
    */
   private async loadModel(req: LoadModelRequest): Promise<void> {
-    const refuse = (message: string): void => this.post({ type: 'error', run: this.run, message, source: 'loadModel' }, []);
-    if (!this.activations) return refuse('This page cannot run ONNX models: onnxruntime-web is not available in its worker.');
+    const accepted = await this.acceptUpload(req, req.run);
+    if (!accepted.ok) return this.post({ type: 'error', run: this.run, message: accepted.message, source: 'loadModel' }, []);
+    this.run = req.run;
+    await this.rebuild(accepted.value, 'training', req.run);
+  }
+
+  /** Validates an upload and collects its activations; on success it is kept under `run`. */
+  private async acceptUpload(req: Omit<LoadModelRequest, 'type' | 'run'>, run: number): Promise<Result<ExperimentConfig>> {
+    if (!this.activations) return { ok: false, message: 'This page cannot run ONNX models: onnxruntime-web is not available in its worker.' };
     const bytes = new Uint8Array(req.bytes);
     const prepared = prepareUpload(bytes, { enumeration: req.enumeration, outputDim: req.outputDim });
-    if (!prepared.ok) return refuse(prepared.message);
+    if (!prepared.ok) return prepared;
     const config: ExperimentConfig = { ...req.config, circuit: '', cuts: [] };
     const problem = configProblem(config);
-    if (problem) return refuse(problem);
+    if (problem) return { ok: false, message: problem };
     const model: BaseModel = { ...prepared.value.model, name: req.name || prepared.value.model.name };
     const t0 = performance.now();
     const data = await onnxTrainingData(this.activations, bytes, model);
-    if (!data.ok) return refuse(data.message);
+    if (!data.ok) return data;
     const shown = this.uploads.filter((u) => u.run === this.current?.upload);
-    this.uploads = [...shown, { run: req.run, model, data: data.value, collectMs: performance.now() - t0 }];
+    this.uploads = [...shown, { run, model, data: data.value, collectMs: performance.now() - t0 }];
+    return { ok: true, value: config };
+  }
+
+  /**
+   * Continues a crashed worker's run here: same config (and uploaded file), parameters and step
+   * from the page's last snapshot, Adam's moments from zero.
+   */
+  private async resume(req: ResumeRequest): Promise<void> {
     this.run = req.run;
-    await this.rebuild(config, 'training', req.run);
+    this.setSpeed(req.speed);
+    let config = req.config;
+    let upload: number | null = null;
+    if (req.upload) {
+      const accepted = await this.acceptUpload({ ...req.upload, config }, req.run);
+      if (!accepted.ok) return this.setStatus('error', `The uploaded model could not be loaded again after the crash: ${accepted.message}`, 0);
+      config = accepted.value;
+      upload = req.run;
+    }
+    await this.rebuild(config, req.then, upload, req.state);
+  }
+
+  /** Fault injection inside the session; a worker crash is the worker file's to simulate. */
+  private fault(fault: Fault): void {
+    if (fault !== 'device-lost') return;
+    const engine = this.current?.engine;
+    if (!engine?.loseDevice?.()) this.error('There is no GPU device to lose: this run trains on the CPU engine.');
   }
 
   /** The write-up's model's activations from onnxruntime-web, collected on first use. */
@@ -332,8 +367,11 @@ export class TrainingSession {
     return { ok: true, value: { model: model.value, data: data.value.data, event: { source: 'onnx', model: name, uploaded: false, collectMs } } };
   }
 
-  /** Replaces the run with a fresh one at step 0 and posts its first snapshot. */
-  private async rebuild(config: ExperimentConfig, then: 'training' | 'idle', upload: number | null): Promise<void> {
+  /**
+   * Replaces the run with a fresh one and posts its first snapshot: at step 0, or at `restore`'s
+   * step with its parameters (Adam's moments zero) when resuming a crashed worker's run.
+   */
+  private async rebuild(config: ExperimentConfig, then: 'training' | 'idle' | 'paused', upload: number | null, restore?: ResumeState): Promise<void> {
     const gen = ++this.gen;
     this.stepTarget = null;
     // Silently idle until step 0 is posted, so no chunk runs on the new engine before it.
@@ -348,12 +386,22 @@ export class TrainingSession {
     const engine = await this.createEngine(model, specs, data, config.engine);
     if (gen !== this.gen) return engine.dispose();
     const layouts = specs.map((m) => transcoderLayout(m.kind, model, config));
+    if (restore) {
+      const step = Math.min(restore.step, config.steps);
+      const members = restore.params.map((params) => ({ params, m: new Float64Array(params.length), v: new Float64Array(params.length) }));
+      await engine.importState({ step, members });
+      if (gen !== this.gen) return engine.dispose();
+    }
     this.current = { config, upload: event.uploaded ? upload : null, model, specs, layouts, engine };
-    this.lastPosted = 0;
+    this.lastPosted = engine.step;
     this.post({ type: 'data', run: this.run, ...event }, []);
-    if (!(await this.postSnapshot(gen, true))) return;
-    this.setStatus(then);
-    if (then === 'training') this.kick();
+    if (!(await this.postSnapshot(gen, isHistoryStep(engine.step, config.steps)))) return;
+    const status = engine.step >= config.steps ? 'done' : then;
+    const note = restore
+      ? `A fresh training worker resumed the run from step ${engine.step}, the last snapshot the page had; Adam's moment estimates restarted from zero, so from here the numbers differ slightly from an uninterrupted run.`
+      : undefined;
+    this.setStatus(status, undefined, undefined, note);
+    if (status === 'training') this.kick();
   }
 
   /** Drops the current run; its engine is disposed once the chunk using it has finished. */
@@ -505,10 +553,11 @@ export class TrainingSession {
     return true;
   }
 
-  private setStatus(status: TrainerStatus, message?: string, step = this.current?.engine.step ?? 0): void {
+  private setStatus(status: TrainerStatus, message?: string, step = this.current?.engine.step ?? 0, notice?: string): void {
     this.status = status;
     const engine = this.current?.engine.name ?? 'cpu';
-    this.post({ type: 'status', run: this.run, status, step, engine, ...(message === undefined ? {} : { message }) }, []);
+    const extra = { ...(message === undefined ? {} : { message }), ...(notice === undefined ? {} : { notice }) };
+    this.post({ type: 'status', run: this.run, status, step, engine, ...extra }, []);
   }
 
   private error(message: string): void {

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRAIN } from '../core/config.ts';
+import { DEFAULT_TRAIN, type PenaltyKind } from '../core/config.ts';
 import { CpuEngine } from '../core/engine.ts';
 import { computeMetrics } from '../core/metrics/metrics.ts';
+import { modelForCircuit } from '../core/model/presets.ts';
 import { xorAndModel } from '../core/model/xorAnd.ts';
-import { cpuTrainer, modelData } from '../core/run.ts';
+import { cpuTrainer, modelData, transcoderLayout } from '../core/run.ts';
 import type { EngineState, GpuEngine } from '../gpu/gpuEngine.ts';
 import { FallbackEngine } from './engines.ts';
 import {
-  checkSweep, DEFAULT_SWEEP, memberCount, runSweep, sweepCsv, sweepLambdas, sweepMembers, SWEEP_BOUNDS, totalMse,
-  type SweepProgress, type SweepSpec,
+  checkSweep, DEFAULT_SWEEP, memberCount, runSweep, sweepCsv, sweepLambdas, sweepMembers, sweepParameters, SWEEP_BOUNDS, totalMse,
+  type SweepProgress, type SweepSpec, type SweepVariant,
 } from './sweep.ts';
 
 const tiny: SweepSpec = {
@@ -61,6 +62,40 @@ describe('sweep members', () => {
     expect(memberCount(big)).toBe(512);
     expect(checkSweep(big)).toEqual([]);
     expect(checkSweep({ ...big, variants: ['clt-concat', 'clt-sum', 'plt'] }).join()).toContain('768 transcoders');
+  });
+
+  it('holds the run count to SWEEP_BOUNDS.members exactly, counting each variant once', () => {
+    const one: SweepSpec = { ...DEFAULT_SWEEP, variants: ['clt-concat'], lambdaCount: 32, seeds: 16 };
+    expect(memberCount(one)).toBe(SWEEP_BOUNDS.members);
+    expect(checkSweep(one)).toEqual([]);
+    expect(checkSweep({ ...one, seeds: 17 })).toEqual([
+      `544 transcoders (32 λ × 17 seeds × 1 variant) is more than the ${SWEEP_BOUNDS.members} a sweep may train; use fewer λ values, seeds or variants`,
+    ]);
+    // A duplicated variant trains once (sweepMembers), so it counts once.
+    expect(memberCount({ ...one, variants: ['clt-concat', 'clt-concat'] })).toBe(SWEEP_BOUNDS.members);
+    expect(sweepMembers({ ...one, variants: ['clt-concat', 'clt-concat'] })).toHaveLength(SWEEP_BOUNDS.members);
+    // What a message could carry that the form cannot: an unknown variant or penalty.
+    expect(checkSweep({ ...DEFAULT_SWEEP, variants: ['clt-huge' as SweepVariant] }).join()).toContain('unknown variant clt-huge');
+    expect(checkSweep({ ...DEFAULT_SWEEP, penalty: 'l2' as PenaltyKind }).join()).toContain('penalty must be one of l1, tanh, l0');
+  });
+
+  it('on a given model, bounds the parameters all runs hold together', () => {
+    const xorAnd = xorAndModel();
+    const built = modelForCircuit('(((a XOR b) AND (c XOR d)) XOR e) AND NOT f');
+    if (!built.ok) throw new Error(built.message);
+    const deep = built.value;
+    const wide: SweepSpec = { ...DEFAULT_SWEEP, variants: ['clt-concat', 'plt'], lambdaCount: 16, seeds: 16, features: 256 };
+    for (const model of [xorAnd, deep]) {
+      const total = sweepMembers(wide).reduce((n, m) => n + transcoderLayout(m.kind, model, m.config).size, 0);
+      expect(sweepParameters(wide, model)).toBe(total);
+    }
+    expect(sweepParameters(wide, xorAnd)).toBeLessThan(SWEEP_BOUNDS.parameters);
+    expect(checkSweep(wide, xorAnd)).toEqual([]);
+    expect(sweepParameters(wide, deep)).toBeGreaterThan(SWEEP_BOUNDS.parameters);
+    expect(checkSweep(wide, deep).join()).toMatch(/^512 transcoders of 256 features on this 4-layer model hold [\d.]+ million parameters, more than the 8 million a sweep may hold/);
+    // Without the model only the spec's own bounds apply; fewer runs fit.
+    expect(checkSweep(wide)).toEqual([]);
+    expect(checkSweep({ ...wide, seeds: 4 }, deep)).toEqual([]);
   });
 });
 
@@ -116,7 +151,9 @@ describe('runSweep on the CPU engine', () => {
 class FlakyGpu {
   readonly name = 'webgpu' as const;
   private calls = 0;
-  private copy: EngineState | null = null;
+  copy: EngineState | null = null;
+  /** The step count of the call that failed. */
+  failedCount = 0;
   constructor(readonly inner: CpuEngine) {}
   get step() {
     return this.inner.step;
@@ -126,7 +163,10 @@ class FlakyGpu {
   }
   train(count: number): Promise<void> {
     this.calls++;
-    if (this.calls === 3) return Promise.reject(new Error('device lost (test)'));
+    if (this.calls === 3) {
+      this.failedCount = count;
+      return Promise.reject(new Error('device lost (test)'));
+    }
     if (this.calls === 2) {
       this.copy = {
         step: this.inner.step,
@@ -159,8 +199,9 @@ describe('runSweep across a GPU → CPU hand-over', () => {
     const rows = await runSweep(engine, model, members, 300, { onProgress: (p) => void progress.push(p), chunkMs: 5 });
     expect(progress[0].engine).toBe('webgpu');
     expect(progress.at(-1)).toEqual({ done: 300, total: 300, engine: 'cpu' });
-    // The failed chunk reports the rolled-back step before training resumes.
-    expect(progress.some((p, i) => i > 0 && p.done < progress[i - 1].done)).toBe(true);
+    // The failed chunk's steps are trained again on the CPU from the rolled-back step.
+    const firstCpu = progress.find((p) => p.engine === 'cpu')!;
+    expect(firstCpu.done).toBe(flaky.copy!.step + flaky.failedCount);
     expect(notes).toHaveLength(1);
     expect(notes[0]).toContain('continues on the CPU engine');
     members.forEach((m, i) => {

@@ -12,5 +12,11 @@ const session = new TrainingSession(
 );
 
 self.onmessage = (e: MessageEvent<WorkerRequest>) => {
+  if (e.data.type === 'fault' && e.data.fault === 'crash') {
+    // A simulated crash: stop answering, then let an error escape, as a crashing worker does.
+    session.dispose();
+    self.onmessage = null;
+    throw new Error('simulated crash (fault injection)');
+  }
   void session.handle(e.data);
 };
