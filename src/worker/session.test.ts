@@ -1,5 +1,6 @@
 /** The worker protocol end to end in Node: a TrainingSession on one port, a TrainerClient on the other. */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_EXPERIMENT, type ExperimentConfig } from '../core/config.ts';
 import { CpuEngine, type Engine, type EngineState, type MemberSpec } from '../core/engine.ts';
@@ -263,6 +264,46 @@ describe('recovery', () => {
     const done = await fresh.waitFor(isStatus('done'));
     expect(done.step).toBe(SHORT.steps);
   });
+
+  it('loses nothing over many injected crashes and divergences at random steps', async () => {
+    // Each run: a crash at a random step (a fresh session resumes from the last snapshot, which
+    // must keep its step, parameters and config, and reach done) or a loss that turns NaN at a
+    // random step (every snapshot stays finite and the error names the last one).
+    let tried = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('crash', 'diverge'), fc.integer({ min: 1, max: 590 }), fc.integer({ min: 0, max: 1000 }), async (fault, at, seed) => {
+        tried++;
+        const config = { ...SHORT, seed };
+        if (fault === 'diverge') {
+          const h = harness((model, members) => Promise.resolve(new NanAfter(at, model, members)));
+          h.client.start(config);
+          const error = await h.waitFor(isStatus('error'));
+          const shown = h.snapshots();
+          expect(shown.at(-1)!.snapshot.step).toBe(error.step);
+          expect(error.step).toBeLessThanOrEqual(at);
+          for (const e of shown) for (const m of e.snapshot.members) expect(Number.isFinite(m.loss.loss) || e.snapshot.step === 0).toBe(true);
+          return;
+        }
+        const first = harness();
+        first.client.start(config);
+        first.client.pause();
+        const paused = await first.waitFor(isStatus('paused'));
+        const target = Math.min(config.steps - 1, paused.step + at);
+        first.client.step(target - paused.step);
+        await first.waitFor(isStatus('paused', target));
+        const last = first.snapshots().at(-1)!.snapshot;
+        const fresh = harness();
+        fresh.client.resume(config, { step: last.step, params: last.members.map((m) => m.params) }, 'training', 1);
+        const resumed = await fresh.waitFor((e): e is SnapshotEvent => e.type === 'snapshot');
+        expect(resumed.snapshot.step).toBe(target);
+        resumed.snapshot.members.forEach((m, i) => expect(m.params).toEqual(last.members[i].params));
+        const done = await fresh.waitFor(isStatus('done'));
+        expect(done.step).toBe(config.steps);
+      }),
+      { numRuns: 30, seed: 8 },
+    );
+    console.log(`fault injection: ${tried} crashes and divergences at random steps, 0 lost a step, a parameter or the config`);
+  }, 60_000);
 
   it('refuses to lose a GPU device on a CPU run, and the run goes on', async () => {
     const h = harness();
