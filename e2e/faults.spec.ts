@@ -3,7 +3,9 @@
  * crashes. Each time the page says what happened, keeps the experiment and carries on.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { exportBaseModel } from '../src/onnx/export.ts';
 import { metric, shoot, waitForStatus, watchErrors } from './helpers.ts';
+import { file, sixDimModel } from './testModels.ts';
 
 type Fault = 'device-lost' | 'crash';
 
@@ -101,4 +103,23 @@ test('a crashed worker: a fresh one resumes from the last snapshot, training or 
   await expect.poll(() => stepNow(page)).toBeGreaterThan(at);
   for (const text of await metricTexts(page)) expect(text).not.toMatch(/NaN|Infinity/);
   await shoot(page, 'notice', 'fault-worker-crash');
+});
+
+test('a worker that crashes while training an uploaded model resumes on that model, not the default one', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/#v=1&steps=150000');
+  await waitForStatus(page, 'training');
+  await page.getByTestId('onnx-upload').setInputFiles(file('six.onnx', exportBaseModel(sixDimModel())));
+  await expect(page.getByTestId('upload-status')).toHaveAttribute('data-value', 'ready');
+  await page.getByTestId('upload-train').click();
+  await expect(page.getByTestId('data-source')).toContainText('six-dim test model');
+  await expect.poll(() => stepNow(page), { timeout: 60_000 }).toBeGreaterThan(2000);
+  await inject(page, 'crash');
+  await expect(page.getByTestId('notice')).toContainText(/A fresh training worker resumed the run from step \d+/);
+  const from = Number(/from step (\d+)/.exec((await page.getByTestId('notice').textContent()) ?? '')![1]);
+  expect(from).toBeGreaterThan(2000);
+  await expect(page.getByTestId('data-source')).toContainText('six-dim test model');
+  await expect(page.getByTestId('cut-mid1-1')).toBeVisible();
+  await expect.poll(() => stepNow(page)).toBeGreaterThan(from + 1000);
+  for (const text of await metricTexts(page)) expect(text).not.toMatch(/NaN|Infinity/);
 });
