@@ -16,22 +16,12 @@ import { xorAndModel } from '../core/model/xorAnd.ts';
 import type { CpuTrainer, LossParts } from '../core/transcoder/cpuTrainer.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
 import { GpuEngine, type EngineState } from './gpuEngine.ts';
+import { openGpu } from './nodeGpu.ts';
 import { constantValues, gpuLayout, KERNELS, PROGRAMS } from './programs.ts';
 
 const TOL = 1e-4;
 const model = xorAndModel();
 
-async function openGpu(): Promise<{ gpu: GPU; device: GPUDevice } | string> {
-  try {
-    const { create } = await import('webgpu');
-    const gpu = create([]);
-    const adapter = await gpu.requestAdapter();
-    if (!adapter) return 'no WebGPU adapter; run `npm run test:gpu` (it points Dawn at SwiftShader)';
-    return { gpu, device: await adapter.requestDevice() };
-  } catch (e) {
-    return `the webgpu package did not load: ${e instanceof Error ? e.message : String(e)}`;
-  }
-}
 
 const opened = await openGpu();
 if (typeof opened === 'string') console.warn(`GPU engine tests skipped: ${opened}`);
