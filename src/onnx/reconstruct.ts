@@ -7,7 +7,7 @@
 import onnxProto from 'onnx-proto';
 import { enumerateSigns, type BaseModel, type MlpLayer } from '../core/model/baseModel.ts';
 import { inputName, maskName, mlpInName, mlpOutName, RESID_FINAL } from './names.ts';
-import { int, type GraphInfo, type NodeInfo, type TensorInfo } from './proto.ts';
+import { brief, int, type GraphInfo, type NodeInfo, type TensorInfo } from './proto.ts';
 import type { ModelInfo, Result } from './validate.ts';
 
 const { onnx } = onnxProto;
@@ -29,22 +29,36 @@ interface Constant {
 /** Thrown inside the matcher only; turned into a `{ ok: false }` at the boundary. */
 class NoMatch extends Error {}
 
+/**
+ * The number of values a tensor holds, refusing a shape its data does not fill: a file may
+ * declare any shape, and the page allocates only what the file's bytes back.
+ */
+function tensorSize(t: TensorInfo, dims: number[], bytesPerValue: number): number {
+  const name = brief(t.name);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new NoMatch(`the weight '${name}' has shape [${brief(dims.join(', '))}]`);
+  const size = dims.reduce((a, b) => a * b, 1);
+  const raw = t.rawData?.length ?? 0;
+  const held = raw > 0 ? raw / bytesPerValue : bytesPerValue === 4 ? (t.floatData?.length ?? 0) : (t.doubleData?.length ?? 0);
+  if (held !== size) throw new NoMatch(`the weight '${name}' has shape [${brief(dims.join(', '))}] but holds ${held} values`);
+  return size;
+}
+
 function tensorValues(t: TensorInfo): Constant {
   const dims = (t.dims ?? []).map((d) => int(d) ?? 0);
-  const size = dims.reduce((a, b) => a * b, 1);
-  const values = new Float64Array(size);
   const raw = t.rawData && t.rawData.length ? t.rawData : null;
-  if (t.dataType === onnx.TensorProto.DataType.FLOAT) {
+  const isFloat = t.dataType === onnx.TensorProto.DataType.FLOAT;
+  if (!isFloat && t.dataType !== onnx.TensorProto.DataType.DOUBLE) throw new NoMatch(`the weight '${brief(t.name)}' is not floating point`);
+  const size = tensorSize(t, dims, isFloat ? 4 : 8);
+  const values = new Float64Array(size);
+  if (isFloat) {
     if (raw) {
       const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
       for (let k = 0; k < size; k++) values[k] = view.getFloat32(k * 4, true);
     } else for (let k = 0; k < size; k++) values[k] = t.floatData?.[k] ?? 0;
-  } else if (t.dataType === onnx.TensorProto.DataType.DOUBLE) {
-    if (raw) {
-      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      for (let k = 0; k < size; k++) values[k] = view.getFloat64(k * 8, true);
-    } else for (let k = 0; k < size; k++) values[k] = t.doubleData?.[k] ?? 0;
-  } else throw new NoMatch(`the weight '${t.name}' is not floating point`);
+  } else if (raw) {
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    for (let k = 0; k < size; k++) values[k] = view.getFloat64(k * 8, true);
+  } else for (let k = 0; k < size; k++) values[k] = t.doubleData?.[k] ?? 0;
   return { dims, values };
 }
 
@@ -65,13 +79,13 @@ class Graph {
   /** The node that writes `name`, required to be one of `ops`. */
   node(name: string, ops: string[]): Node {
     const n = this.producer.get(name);
-    if (!n || !ops.includes(n.opType)) throw new NoMatch(`'${name}' is not computed by ${ops.join(' or ')}`);
+    if (!n || !ops.includes(n.opType)) throw new NoMatch(`'${brief(name)}' is not computed by ${ops.join(' or ')}`);
     return n;
   }
 
   constant(name: string): Constant {
     const c = this.constants.get(name);
-    if (!c) throw new NoMatch(`'${name}' is not a constant weight`);
+    if (!c) throw new NoMatch(`'${brief(name)}' is not a constant weight`);
     return c;
   }
 }
@@ -90,13 +104,13 @@ function attrFloat(n: Node, name: string, fallback: number): number {
 function other(n: Node, known: string): string {
   if (n.input[0] === known) return n.input[1];
   if (n.input[1] === known) return n.input[0];
-  throw new NoMatch(`'${n.output[0]}' does not read '${known}'`);
+  throw new NoMatch(`'${brief(n.output[0])}' does not read '${brief(known)}'`);
 }
 
 /** A [rows, cols] row-major matrix from a constant, transposed from [cols, rows] when asked. */
 function matrix(c: Constant, rows: number, cols: number, transposed: boolean, what: string): Float64Array {
   const [r, k] = transposed ? [cols, rows] : [rows, cols];
-  if (c.dims.length !== 2 || c.dims[0] !== r || c.dims[1] !== k) throw new NoMatch(`${what} has shape [${c.dims.join(', ')}], not [${r}, ${k}]`);
+  if (c.dims.length !== 2 || c.dims[0] !== r || c.dims[1] !== k) throw new NoMatch(`${what} has shape [${brief(c.dims.join(', '))}], not [${r}, ${k}]`);
   if (!transposed) return c.values;
   const out = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = c.values[j * rows + i];
@@ -130,7 +144,7 @@ function linear(g: Graph, y: string, input: string, fanIn: number, what: string)
     biasName = other(n, mmName);
     mm = g.node(mmName, ['MatMul']);
   }
-  if (mm.input[0] !== input) throw new NoMatch(`${what} does not read '${input}'`);
+  if (mm.input[0] !== input) throw new NoMatch(`${what} does not read '${brief(input)}'`);
   const c = g.constant(mm.input[1]);
   const fanOut = c.dims[1];
   const w = matrix(c, fanIn, fanOut, false, `${what}'s weight`);

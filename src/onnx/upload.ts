@@ -4,14 +4,14 @@
  * a bad file at once and the worker can check the same file again before running it.
  */
 import { enumerateSigns, type BaseModel } from '../core/model/baseModel.ts';
+import { MAX_ROWS } from './limits.ts';
 import { baseModelFromOnnx } from './reconstruct.ts';
 import { DEFAULT_LIMITS, validateOnnx, type ModelInfo, type OnnxLimits, type Result } from './validate.ts';
 
 /** How the page builds the model's data set: every ±1 combination, or the user's own rows. */
 export type InputEnumeration = { kind: 'signs' } | { kind: 'csv'; rows: number[][] };
 
-/** Most CSV rows a data set may have; every training step runs over all of them. */
-export const MAX_ROWS = 4096;
+export { MAX_ROWS };
 
 /** What the user chose next to the file. */
 export interface UploadChoices {
@@ -73,12 +73,21 @@ export function enumerationInputs(e: InputEnumeration, nInputs: number): Result<
   return { ok: true, value: { inputs, n: rows.length } };
 }
 
-/** A validated file's BaseModel, or why the page cannot read its weights back. */
-function readBack(bytes: Uint8Array, info: ModelInfo): Result<BaseModel> {
+/** A validated file's BaseModel, or why the page cannot read its weights back or train on them. */
+function readBack(bytes: Uint8Array, info: ModelInfo, limits: OnnxLimits): Result<BaseModel> {
   const built = baseModelFromOnnx(bytes, info);
-  if (built.ok) return built;
-  const why = built.message.replace(/; it has no TypeScript reference\.$/, '');
-  return { ok: false, message: `${why}. The page needs Linear → ReLU → Linear (no bias) layers it can read back; export them as models/README.md shows.` };
+  if (!built.ok) {
+    const why = built.message.replace(/; it has no TypeScript reference\.$/, '');
+    return { ok: false, message: `${why}. The page needs Linear → ReLU → Linear (no bias) layers it can read back; export them as models/README.md shows.` };
+  }
+  for (let l = 0; l < built.value.layers.length; l++) {
+    const { hidden, wIn, bIn, wOut } = built.value.layers[l];
+    if (hidden > limits.maxHidden) return { ok: false, message: `Layer ${l} has ${hidden} hidden neurons; the limit is ${limits.maxHidden} a layer, so export a smaller model.` };
+    if (![wIn, bIn, wOut].every((w) => w.every(Number.isFinite))) {
+      return { ok: false, message: `Layer ${l}'s weights hold a NaN or an infinity; the page can only train on finite weights, so check the model before exporting it.` };
+    }
+  }
+  return built;
 }
 
 /**
@@ -88,7 +97,7 @@ function readBack(bytes: Uint8Array, info: ModelInfo): Result<BaseModel> {
 export function validateModelFile(bytes: Uint8Array, limits: OnnxLimits = DEFAULT_LIMITS): Result<ModelInfo> {
   const checked = validateOnnx(bytes, limits);
   if (!checked.ok) return checked;
-  const built = readBack(bytes, checked.value);
+  const built = readBack(bytes, checked.value, limits);
   return built.ok ? checked : built;
 }
 
@@ -101,7 +110,7 @@ export function prepareUpload(bytes: Uint8Array, choices: UploadChoices, limits:
   const checked = validateOnnx(bytes, limits);
   if (!checked.ok) return checked;
   const info = checked.value;
-  const built = readBack(bytes, info);
+  const built = readBack(bytes, info, limits);
   if (!built.ok) return built;
   if (!Number.isInteger(choices.outputDim) || choices.outputDim < 0 || choices.outputDim >= info.dims) {
     return { ok: false, message: `The output dim must be a residual dim from 0 to ${info.dims - 1}; it is ${choices.outputDim}.` };

@@ -3,21 +3,15 @@
  * it, and reads sizes and names from it. Every failure is a sentence a person can act on.
  */
 import onnxProto from 'onnx-proto';
+import { DEFAULT_LIMITS, type OnnxLimits } from './limits.ts';
 import { META, inputName, maskName, mlpInName, mlpOutName, RESID_FINAL } from './names.ts';
-import { defaultDimNames, int, parseIndexList, type ModelProto, type ValueInfo } from './proto.ts';
+import { brief, defaultDimNames, int, parseIndexList, type ModelProto, type ValueInfo } from './proto.ts';
 
 const { onnx } = onnxProto;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; message: string };
 
-export interface OnnxLimits {
-  /** Largest accepted file, in bytes. */
-  maxBytes: number;
-  /** Most inputs n whose 2^n sign combinations the page will enumerate. */
-  maxInputs: number;
-}
-
-export const DEFAULT_LIMITS: OnnxLimits = { maxBytes: 5 * 1024 * 1024, maxInputs: 12 };
+export { DEFAULT_LIMITS, type OnnxLimits };
 
 /**
  * Operators accepted in an uploaded graph: what a linear-and-ReLU residual MLP exports to from
@@ -47,7 +41,12 @@ export interface ModelInfo {
 const README = 'models/README.md';
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 
-const quoteList = (names: string[]): string => (names.length ? names.map((n) => `'${n}'`).join(', ') : 'none');
+/** The first few names, each quoted briefly, so a file with thousands of them gets a short message. */
+const quoteList = (names: string[]): string => {
+  if (names.length === 0) return 'none';
+  const shown = names.slice(0, 6).map((n) => `'${brief(n)}'`).join(', ');
+  return names.length > 6 ? `${shown} and ${names.length - 6} more` : shown;
+};
 
 function mib(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
@@ -75,7 +74,7 @@ function parse(bytes: Uint8Array, limits: OnnxLimits): Result<ModelProto> {
     return { ok: true, value: onnx.ModelProto.decode(bytes) };
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    return { ok: false, message: `The file could not be read as ONNX (${why}); it may be truncated or not an ONNX model, so export it again.` };
+    return { ok: false, message: `The file could not be read as ONNX (${brief(why, 80)}); it may be truncated or not an ONNX model, so export it again.` };
   }
 }
 
@@ -87,13 +86,13 @@ function dimSize(v: ValueInfo, axis: number): number | null {
 
 function checkFloatTensor(v: ValueInfo, rank: number, role: string): string | null {
   const t = v.type?.tensorType;
-  if (!t) return `The ${role} '${v.name}' is not a tensor; it must be a float32 tensor (see ${README}).`;
+  if (!t) return `The ${role} '${brief(v.name)}' is not a tensor; it must be a float32 tensor (see ${README}).`;
   if (t.elemType !== FLOAT) {
     const type = onnx.TensorProto.DataType[t.elemType ?? 0] ?? `type ${t.elemType}`;
-    return `The ${role} '${v.name}' is ${type.toLowerCase()}; it must be float32, so cast the model to float before exporting.`;
+    return `The ${role} '${brief(v.name)}' is ${type.toLowerCase()}; it must be float32, so cast the model to float before exporting.`;
   }
   const r = t.shape?.dim?.length;
-  if (r !== undefined && r !== rank) return `The ${role} '${v.name}' has ${r} axes; it must have ${rank} (see ${README}).`;
+  if (r !== undefined && r !== rank) return `The ${role} '${brief(v.name)}' has ${r} axes; it must have ${rank} (see ${README}).`;
   return null;
 }
 
@@ -101,17 +100,17 @@ function checkGraph(proto: ModelProto, limits: OnnxLimits): Result<Omit<ModelInf
   const g = proto.graph;
   if (!g || !g.node || g.node.length === 0) return { ok: false, message: 'The file holds no model graph; it is not an ONNX model, so export it again.' };
   for (const opset of proto.opsetImport ?? []) {
-    if (opset.domain && opset.domain !== 'ai.onnx') return { ok: false, message: `The model uses the custom operator domain '${opset.domain}'; export with standard ONNX operators only.` };
+    if (opset.domain && opset.domain !== 'ai.onnx') return { ok: false, message: `The model uses the custom operator domain '${brief(opset.domain)}'; export with standard ONNX operators only.` };
   }
   for (const n of g.node) {
-    if (n.domain && n.domain !== 'ai.onnx') return { ok: false, message: `The model uses '${n.opType}' from domain '${n.domain}'; export with standard ONNX operators only.` };
+    if (n.domain && n.domain !== 'ai.onnx') return { ok: false, message: `The model uses '${brief(n.opType)}' from domain '${brief(n.domain)}'; export with standard ONNX operators only.` };
     if (!ALLOWED_OPS.has(n.opType ?? '')) {
-      return { ok: false, message: `The model uses the operator '${n.opType}', which is not supported here; use only ${[...ALLOWED_OPS].join(', ')}.` };
+      return { ok: false, message: `The model uses the operator '${brief(n.opType)}', which is not supported here; use only ${[...ALLOWED_OPS].join(', ')}.` };
     }
   }
   for (const t of g.initializer ?? []) {
     if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
-      return { ok: false, message: `The weight '${t.name}' is stored in a separate file; export with the weights inside the .onnx file.` };
+      return { ok: false, message: `The weight '${brief(t.name)}' is stored in a separate file; export with the weights inside the .onnx file.` };
     }
   }
   // Older IR versions also list initializers as graph inputs; those are weights, not inputs.
@@ -124,8 +123,12 @@ function checkGraph(proto: ModelProto, limits: OnnxLimits): Result<Omit<ModelInf
   const x = inputs.find((v) => v.name === inputName);
   if (!x) return { ok: false, message: `The model has no input named '${inputName}'; it has ${quoteList(inNames)}. Rename it following ${README}.` };
   let layers = 0;
-  while (outNames.includes(mlpInName(layers)) || outNames.includes(mlpOutName(layers)) || inNames.includes(maskName(layers))) layers++;
+  const outSet = new Set(outNames);
+  const inSet = new Set(inNames);
+  // Sets, and a stop one past the limit: a file may list hundreds of thousands of names.
+  while (layers <= limits.maxLayers && (outSet.has(mlpInName(layers)) || outSet.has(mlpOutName(layers)) || inSet.has(maskName(layers)))) layers++;
   if (layers === 0) return { ok: false, message: `The model has no output named '${mlpInName(0)}'; it has ${quoteList(outNames)}. Name the outputs following ${README}.` };
+  if (layers > limits.maxLayers) return { ok: false, message: `The model names more than ${limits.maxLayers} MLP layers; the limit is ${limits.maxLayers} layers.` };
 
   const xErr = checkFloatTensor(x, 2, 'input');
   if (xErr) return { ok: false, message: xErr };
@@ -141,6 +144,7 @@ function checkGraph(proto: ModelProto, limits: OnnxLimits): Result<Omit<ModelInf
   const dims = mask0 ? dimSize(mask0, 0) : null;
   if (!mask0) return { ok: false, message: `The model has no input named '${maskName(0)}'; it has ${quoteList(inNames)}. Add one cut mask per layer following ${README}.` };
   if (dims === null || dims < 1) return { ok: false, message: `The input '${maskName(0)}' must have a fixed length D (the residual width); export it with a fixed shape.` };
+  if (dims > limits.maxDims) return { ok: false, message: `The residual stream is ${dims} dims wide; the limit is ${limits.maxDims} dims, so export a narrower model.` };
 
   const expectedIn = new Set([inputName]);
   for (let l = 0; l < layers; l++) {
@@ -190,15 +194,15 @@ export function validateOnnx(bytes: Uint8Array, limits: OnnxLimits = DEFAULT_LIM
 
   const dimNames = pick(META.dimNames, 'dimNames', (s) => s.split(',').map((n) => n.trim()), defaultDimNames(dims));
   if (dimNames.length !== dims || dimNames.some((n) => n === '') || new Set(dimNames).size !== dims) {
-    return { ok: false, message: `The metadata '${META.dimNames}' must list ${dims} distinct names separated by commas; it lists '${meta.get(META.dimNames)}'. Fix it or leave it out.` };
+    return { ok: false, message: `The metadata '${META.dimNames}' must list ${dims} distinct names separated by commas; it lists '${brief(meta.get(META.dimNames))}'. Fix it or leave it out.` };
   }
   const outputDim = pick(META.outputDim, 'outputDim', (s) => (/^\d+$/.test(s.trim()) ? Number(s) : -1), dims - 1);
   if (outputDim < 0 || outputDim >= dims) {
-    return { ok: false, message: `The metadata '${META.outputDim}' must be a residual dim index from 0 to ${dims - 1}; it is '${meta.get(META.outputDim)}'.` };
+    return { ok: false, message: `The metadata '${META.outputDim}' must be a residual dim index from 0 to ${dims - 1}; it is '${brief(meta.get(META.outputDim))}'.` };
   }
   const inputDims = pick(META.inputDims, 'inputDims', (s) => parseIndexList(s, dims), Array.from({ length: nInputs }, (_, j) => j));
   if (inputDims === null || inputDims.length !== nInputs || new Set(inputDims).size !== nInputs) {
-    return { ok: false, message: `The metadata '${META.inputDims}' must list ${nInputs} distinct residual dim indices below ${dims}; it is '${meta.get(META.inputDims)}'.` };
+    return { ok: false, message: `The metadata '${META.inputDims}' must list ${nInputs} distinct residual dim indices below ${dims}; it is '${brief(meta.get(META.inputDims))}'.` };
   }
   const neuronNames: string[][] = [];
   for (let l = 0; l < layers; l++) {

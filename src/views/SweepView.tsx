@@ -5,7 +5,7 @@
  * view. Collapsed by default: it is a heavy tool, and nothing loads until it is opened.
  */
 import { useEffect, useRef, useState } from 'react';
-import { ENGINES, PENALTIES, type EngineChoice, type ExperimentConfig, type PenaltyKind } from '../core/config.ts';
+import { BOUNDS, ENGINES, PENALTIES, type EngineChoice, type ExperimentConfig, type PenaltyKind } from '../core/config.ts';
 import type { EngineName } from '../core/engine.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
 import { useStore } from '../state/store.ts';
@@ -117,8 +117,13 @@ function SweepBody() {
   const panels = useRef<(HTMLDivElement | null)[]>([]);
 
   const spec = specOf(form, variants, penalty, config.features);
-  const problems = checkSweep(spec);
+  const problems = checkSweep(spec, built.ok ? built.value : undefined);
   const count = problems.length === 0 ? memberCount(spec) : 0;
+  // Shown live, also when over the bound, so the user sees how far over.
+  const runs = memberCount(spec);
+  const variantCount = memberCount({ ...spec, lambdaCount: 1, seeds: 1 });
+  const plural = (n: number, word: string) => `${Number.isFinite(n) ? n : '?'} ${word}${n === 1 ? '' : 's'}`;
+  const sizeText = `${plural(runs, 'run')} (${form.lambdaCount || '?'} λ × ${plural(spec.seeds, 'seed')} × ${plural(variantCount, 'variant')}) of up to ${SWEEP_BOUNDS.members}`;
 
   useEffect(() => () => worker.current?.terminate(), []);
 
@@ -208,10 +213,19 @@ function SweepBody() {
     return () => cleanups.forEach((c) => c());
   }, [result]);
 
-  const field = (key: keyof Form, label: string, testId: string, hint?: string) => (
+  const field = (key: keyof Form, label: string, testId: string, range: { min: number; max: number }, hint?: string) => (
     <label className="field">
       <span>{label}</span>
-      <input type="number" step="any" data-testid={testId} value={form[key]} title={hint} onChange={(e) => setForm({ ...form, [key]: e.target.value })} />
+      <input
+        type="number"
+        step="any"
+        min={range.min}
+        max={range.max}
+        data-testid={testId}
+        value={form[key]}
+        title={hint}
+        onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+      />
     </label>
   );
   const fraction = progress.total > 0 ? Math.min(1, progress.done / progress.total) : 0;
@@ -223,15 +237,15 @@ function SweepBody() {
         Each run trains with the current settings (learning rate, ε, λ_p, warm-up, {config.features} features) on{' '}
         <code>{built.ok ? built.value.name : 'the write-up\'s model'}</code>
         {uploaded ? ' (the circuit in the URL, not the uploaded model)' : ''}, for the λ values log-spaced from min to max, seeds 0 … n − 1 and
-        the variants ticked. Bounds: at most {SWEEP_BOUNDS.members} transcoders, {SWEEP_BOUNDS.steps.max} steps, {SWEEP_BOUNDS.lambdaCount.max} λ values,{' '}
-        {SWEEP_BOUNDS.seeds.max} seeds.
+        the variants ticked. Bounds: up to {SWEEP_BOUNDS.members} runs of up to {SWEEP_BOUNDS.steps.max.toLocaleString('en-US')} steps,{' '}
+        {SWEEP_BOUNDS.lambdaCount.max} λ values, {SWEEP_BOUNDS.seeds.max} seeds, and {SWEEP_BOUNDS.parameters / 1e6} million parameters across all runs.
       </p>
       <fieldset className="sweep-controls" disabled={running}>
-        {field('lambdaMin', 'λ min', 'sweep-lambda-min')}
-        {field('lambdaMax', 'λ max', 'sweep-lambda-max')}
-        {field('lambdaCount', `λ values (≤ ${SWEEP_BOUNDS.lambdaCount.max})`, 'sweep-lambdas')}
-        {field('seeds', `seeds (≤ ${SWEEP_BOUNDS.seeds.max})`, 'sweep-seeds')}
-        {field('steps', `steps (≤ ${SWEEP_BOUNDS.steps.max})`, 'sweep-steps')}
+        {field('lambdaMin', 'λ min', 'sweep-lambda-min', BOUNDS.lambda)}
+        {field('lambdaMax', 'λ max', 'sweep-lambda-max', BOUNDS.lambda)}
+        {field('lambdaCount', `λ values (≤ ${SWEEP_BOUNDS.lambdaCount.max})`, 'sweep-lambdas', SWEEP_BOUNDS.lambdaCount)}
+        {field('seeds', `seeds (≤ ${SWEEP_BOUNDS.seeds.max})`, 'sweep-seeds', SWEEP_BOUNDS.seeds)}
+        {field('steps', `steps (≤ ${SWEEP_BOUNDS.steps.max.toLocaleString('en-US')})`, 'sweep-steps', SWEEP_BOUNDS.steps)}
         <label className="field">
           <span>penalty</span>
           <select data-testid="sweep-penalty" value={penalty} onChange={(e) => setPenalty(e.target.value as PenaltyKind)}>
@@ -240,7 +254,7 @@ function SweepBody() {
             ))}
           </select>
         </label>
-        {field('c', 'tanh c', 'sweep-c', 'saturation of the tanh penalty')}
+        {field('c', 'tanh c', 'sweep-c', BOUNDS.c, 'saturation of the tanh penalty')}
         <div className="sweep-variants" role="group" aria-label="variants">
           {SWEEP_VARIANTS.map((v) => (
             <span key={v} className="sweep-variant">
@@ -272,6 +286,9 @@ function SweepBody() {
           </select>
         </label>
       </fieldset>
+      <p className={`sweep-size${runs > SWEEP_BOUNDS.members ? ' sweep-over' : ''}`} data-testid="sweep-size" data-value={Number.isFinite(runs) ? runs : ''} aria-live="polite">
+        {sizeText}
+      </p>
       {layers === 2 && variants.includes('clt-window') && (
         <p className="view-caption">On this 2-layer model a span-1 CLT has exactly the PLT's decoders; the window matters on deeper circuits.</p>
       )}

@@ -3,7 +3,7 @@
  * lock step by any Engine, then measured member by member (SPEC §3–4). Pure: runs in Node,
  * in the sweep worker and in tests. The worker's message types live here too (types only).
  */
-import { BOUNDS, DEFAULT_TRAIN, type PenaltyKind, type TrainConfig } from '../core/config.ts';
+import { BOUNDS, DEFAULT_TRAIN, PENALTIES, type PenaltyKind, type TrainConfig } from '../core/config.ts';
 import type { Engine, EngineName, MemberSpec } from '../core/engine.ts';
 import { computeMetrics, type Metrics } from '../core/metrics/metrics.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
@@ -39,9 +39,19 @@ export interface SweepSpec {
   window: number;
 }
 
-/** Limits the page shows next to the controls; the GPU population and the page's patience set them. */
+/**
+ * A sweep's resource limits, defined here once: checkSweep enforces them (in the page and again
+ * in the sweep worker) and the Sweep view prints them. The GPU population, memory and the
+ * page's patience set them.
+ */
 export const SWEEP_BOUNDS = {
+  /** Runs: λ values × seeds × variants. */
   members: 512,
+  /**
+   * Parameters of all runs together. Each also keeps a gradient and Adam's two moments, so
+   * this caps a sweep's training state near 256 MB on the CPU engine (float64).
+   */
+  parameters: 8_000_000,
   steps: { min: 1, max: 20_000 },
   lambdaCount: { min: 1, max: 32 },
   seeds: { min: 1, max: 64 },
@@ -88,8 +98,11 @@ export function sweepLambdas(min: number, max: number, count: number): number[] 
   return Array.from({ length: count }, (_, i) => Number(Math.exp(a + ((b - a) * i) / (count - 1)).toPrecision(4)));
 }
 
-/** A message per problem with the spec (empty when it can run). */
-export function checkSweep(spec: SweepSpec): string[] {
+/**
+ * A message per problem with the spec (empty when it can run). With the base model it also
+ * checks the parameters all runs hold together, which depend on its sizes.
+ */
+export function checkSweep(spec: SweepSpec, model?: BaseModel): string[] {
   const problems: string[] = [];
   const inRange = (name: string, v: number, min: number, max: number, integer: boolean) => {
     if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
@@ -105,15 +118,37 @@ export function checkSweep(spec: SweepSpec): string[] {
   inRange('features', spec.features, BOUNDS.features.min, BOUNDS.features.max, true);
   inRange('c', spec.c, BOUNDS.c.min, BOUNDS.c.max, false);
   inRange('window span', spec.window, SWEEP_BOUNDS.window.min, SWEEP_BOUNDS.window.max, true);
+  if (!PENALTIES.includes(spec.penalty)) problems.push(`penalty must be one of ${PENALTIES.join(', ')}`);
+  const unknown = spec.variants.filter((v) => !SWEEP_VARIANTS.includes(v));
+  if (unknown.length > 0) problems.push(`unknown variant ${String(unknown[0]).slice(0, 20)}; use ${SWEEP_VARIANTS.join(', ')}`);
   if (spec.variants.length === 0) problems.push('pick at least one variant');
   const members = memberCount(spec);
-  if (members > SWEEP_BOUNDS.members) problems.push(`${members} transcoders is more than the ${SWEEP_BOUNDS.members} a sweep may train`);
+  if (members > SWEEP_BOUNDS.members) {
+    const variants = memberCount({ ...spec, lambdaCount: 1, seeds: 1 });
+    problems.push(`${members} transcoders (${spec.lambdaCount} λ × ${spec.seeds} seeds × ${variants} variant${variants === 1 ? '' : 's'}) is more than the ${SWEEP_BOUNDS.members} a sweep may train; use fewer λ values, seeds or variants`);
+  } else if (model && problems.length === 0) {
+    const parameters = sweepParameters(spec, model);
+    if (parameters > SWEEP_BOUNDS.parameters) {
+      const millions = (n: number) => `${Number((n / 1e6).toPrecision(3))} million`;
+      problems.push(`${members} transcoders of ${spec.features} features on this ${model.layers.length}-layer model hold ${millions(parameters)} parameters, more than the ${millions(SWEEP_BOUNDS.parameters)} a sweep may hold; use fewer runs or features`);
+    }
+  }
   return problems;
 }
 
-/** λ count × seeds × variants. */
+/** λ count × seeds × variants (each variant counted once). */
 export function memberCount(spec: SweepSpec): number {
-  return spec.lambdaCount * spec.seeds * new Set(spec.variants).size;
+  return spec.lambdaCount * spec.seeds * SWEEP_VARIANTS.filter((v) => spec.variants.includes(v)).length;
+}
+
+/** The parameters every run of the spec holds on `model`, together. */
+export function sweepParameters(spec: SweepSpec, model: BaseModel): number {
+  let perGridPoint = 0;
+  for (const variant of SWEEP_VARIANTS.filter((v) => spec.variants.includes(v))) {
+    const { kind, config } = variantConfig(spec, variant, spec.lambdaMin, 0);
+    perGridPoint += transcoderLayout(kind, model, config).size;
+  }
+  return perGridPoint * spec.lambdaCount * spec.seeds;
 }
 
 /**

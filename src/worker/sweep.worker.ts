@@ -16,11 +16,12 @@ function post(event: SweepEvent): void {
 
 async function run(req: SweepRunRequest): Promise<void> {
   const { id, spec } = req;
-  const problems = checkSweep(spec);
-  if (problems.length > 0) return post({ type: 'error', id, message: problems.join('; ') });
   const built = modelForCircuit(req.circuit);
   if (!built.ok) return post({ type: 'error', id, message: `circuit: ${built.message}` });
   const model = built.value;
+  // The page checked already; the worker holds the bounds itself, whatever a message says.
+  const problems = checkSweep(spec, model);
+  if (problems.length > 0) return post({ type: 'error', id, message: problems.join('; ') });
   const members = sweepMembers(spec, req.base);
   const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
   const engine = await createEngine(req.engine, model, members, undefined, gpu, (m) => (pendingNote = pendingNote ? `${pendingNote} ${m}` : m));

@@ -5,10 +5,12 @@
  * does the page switch to it. A refusal shows in the error banner and leaves the run alone.
  */
 import { useState, type ChangeEvent } from 'react';
+import { DEFAULT_LIMITS, MAX_ROWS } from '../../onnx/limits.ts';
 import type { InputEnumeration } from '../../onnx/upload.ts';
 import type { ModelInfo } from '../../onnx/validate.ts';
 import type { RunController } from '../../state/runner.ts';
 import { useStore } from '../../state/store.ts';
+import { compactNumber } from './rangeText.ts';
 
 type Phase = 'idle' | 'checking' | 'ready' | 'loading' | 'loaded' | 'refused';
 
@@ -20,6 +22,14 @@ interface Picked {
 
 /** The checks load with the first file, so the page's first paint does not carry onnx-proto. */
 const loadChecks = () => import('../../onnx/upload.ts');
+
+/** The limits every upload is checked against, read from the constants that enforce them. */
+const LIMITS_TEXT = (() => {
+  const { maxBytes, maxInputs, maxLayers, maxDims, maxHidden } = DEFAULT_LIMITS;
+  const mib = Number((maxBytes / 2 ** 20).toPrecision(3));
+  return `ONNX file up to ${mib} MiB, at most ${maxInputs} inputs, ${maxLayers} layers, ${maxDims} residual dims and ` +
+    `${compactNumber(maxHidden)} hidden neurons a layer; a CSV of up to ${compactNumber(MAX_ROWS)} input rows.`;
+})();
 
 function displayName(p: Picked): string {
   return p.info.defaulted.includes('name') ? p.fileName.replace(/\.onnx$/i, '') : p.info.name;
@@ -111,8 +121,9 @@ export function UploadPanel({ runner }: { runner: RunController }) {
       <h2>Bring your own model</h2>
       <p className="hint">
         An MLP-only residual network exported to ONNX as <code>models/README.md</code> describes (inputs <code>x</code> and one{' '}
-        <code>mask_in_L</code> per layer; at most 5 MiB and 12 inputs).
+        <code>mask_in_L</code> per layer).
       </p>
+      <p className="hint" data-testid="upload-limits">{LIMITS_TEXT}</p>
       <label className="field">
         <span>ONNX file</span>
         <input type="file" accept=".onnx" data-testid="onnx-upload" onChange={(e) => void onFile(e)} disabled={phase === 'checking' || phase === 'loading'} />
