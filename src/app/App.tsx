@@ -4,6 +4,7 @@ import { shownSnapshot, useStore } from '../state/store.ts';
 import { useModel } from '../state/useModel.ts';
 import type { RunController } from '../state/runner.ts';
 import { ControlsPanel } from '../views/controls/ControlsPanel.tsx';
+import { SavedPanel } from '../views/controls/SavedPanel.tsx';
 import { UploadPanel } from '../views/controls/UploadPanel.tsx';
 import { MetricsTable } from '../views/MetricsTable.tsx';
 import { ModelDiagram } from '../views/ModelDiagram.tsx';
@@ -62,6 +63,7 @@ export function App({ runner }: { runner: RunController }) {
       <Scrubber />
       <div className="layout">
         <aside>
+          <SavedPanel />
           <ControlsPanel />
         </aside>
         <main className="grid">
@@ -80,7 +82,7 @@ export function App({ runner }: { runner: RunController }) {
           </Suspense>
         </main>
       </div>
-      <Suspense fallback={null}><SweepView /></Suspense>
+      <section aria-label="Sweep"><Suspense fallback={null}><SweepView /></Suspense></section>
     </div>
   );
 }

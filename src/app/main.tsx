@@ -1,14 +1,34 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startRunner } from '../state/runner.ts';
+import { lastToRestore, startAutosave } from '../state/autosave.ts';
+import { formatWhen, restoreExtras } from '../state/saved.ts';
+import { useStore } from '../state/store.ts';
 import { TrainerClient } from '../worker/client.ts';
 import { App } from './App.tsx';
 import './app.css';
 
-const runner = startRunner(new TrainerClient());
+async function main(): Promise<void> {
+  const hadHash = window.location.hash.replace(/^#/, '') !== '';
+  const restored = await lastToRestore();
+  const last = restored.ok ? restored.value : null;
+  // The runner replays the hash, as for a link.
+  if (last) window.history.replaceState(null, '', `#${last.hash}`);
+  const runner = startRunner(new TrainerClient());
+  // A record that cannot be read is news; storage that cannot be used, the saved panel reports.
+  if (!restored.ok && !restored.unavailable) useStore.getState().reportProblem(restored.message);
+  if (last) {
+    restoreExtras(last);
+    useStore.setState({ notice: `Restored your last experiment (autosaved ${formatWhen(last.savedAt)}). Open a link or a saved experiment to work on another.` });
+  }
+  const openedEmpty = last === null && !hadHash;
+  startAutosave(!openedEmpty);
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App runner={runner} />
-  </StrictMode>,
-);
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App runner={runner} />
+    </StrictMode>,
+  );
+}
+
+void main();
