@@ -56,3 +56,28 @@ test('switching the CLT\'s L0 → L1 decoder block off breaks its layer-1 output
   await page.getByTestId('ablate-i').click();
   expect(await metric(page, 'base-accuracy')).toBe(0.75);
 });
+
+test('the link carries the interventions: a fresh page opened on it shows the same blocks off and neurons ablated', async ({ page, browser }) => {
+  await page.goto('/#v=1&seed=0');
+  await waitForStatus(page, 'done');
+  await page.getByTestId('pair-clt-0-1').click();
+  await page.getByTestId('ablate-i').click();
+  await expect(page).toHaveURL(/[#&]off=\d+/);
+  await expect(page).toHaveURL(/[#&]na=\d+\.\d+/);
+  const clt = await metric(page, 'agreement-clt');
+  const link = page.url();
+
+  const other = await browser.newContext();
+  const fresh = await other.newPage();
+  await fresh.goto(link);
+  await waitForStatus(fresh, 'done');
+  await expect(fresh.getByTestId('pair-clt-0-1')).toHaveAttribute('aria-pressed', 'true');
+  expect(await metric(fresh, 'agreement-clt')).toBe(clt);
+  expect(await metric(fresh, 'base-accuracy')).toBe(0.75);
+  await expect(fresh.getByTestId('error')).toHaveCount(0);
+  // Items the model lacks, or that cannot be read, are dropped and reported, not applied.
+  await fresh.goto(`${link}&fa=c9.1*zz`);
+  await expect(fresh.getByTestId('error')).toContainText("fa: item 'zz' could not be read");
+  await expect(fresh.getByTestId('error')).toContainText('1 intervention in the link');
+  await other.close();
+});

@@ -7,7 +7,12 @@ import type { ExperimentConfig } from '../core/config.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
 import type { TrainerClient } from '../worker/client.ts';
 import type { Fault, WorkerEvent } from '../worker/protocol.ts';
+import type { BaseModel } from '../core/model/baseModel.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
+import { xorAndModel } from '../core/model/xorAnd.ts';
+import { transcoderLayout } from '../core/run.ts';
+import { droppedProblem, formatInterventions, INTERVENTION_KEYS, NO_INTERVENTIONS, parseInterventions } from './interventionCodec.ts';
+import { fitInterventions } from './savedRecords.ts';
 import { currentGraphText, loadGraphState, useGraphStore } from './graphStore.ts';
 import { parseHash, serializeHash } from './url.ts';
 
@@ -103,14 +108,26 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
   };
 
   // The URL mirrors the config; opening a URL replays it.
-  /** The hash minus the graph view's own key, which its store owns. */
+  /** The hash minus the graph view's key (its store owns it) and the interventions' keys. */
   const configHash = (): string => {
     const params = new URLSearchParams(win.location.hash.replace(/^#/, ''));
     graphProblems = loadGraphStateSafe(params.get('graph'));
     params.delete('graph');
+    linked = parseInterventions(params);
+    for (const key of INTERVENTION_KEYS) params.delete(key);
     return params.toString();
   };
   let graphProblems: string[] = [];
+  let linked: ReturnType<typeof parseInterventions> = { value: NO_INTERVENTIONS, problems: [] };
+
+  /** Applies the link's interventions once its config has replaced (and maybe restarted) the run. */
+  const applyLinked = (model: BaseModel, config: ExperimentConfig): string[] => {
+    const pairs = transcoderLayout('clt', model, config).pairs.length;
+    const fitted = fitInterventions(linked.value, model, config, pairs);
+    store.setState(fitted);
+    const dropped = droppedProblem(linked.value, fitted);
+    return [...linked.problems, ...(dropped ? [dropped] : [])];
+  };
 
   const fromUrl = () => {
     // Two passes: the circuit decides the model, whose dims and size bound the other keys.
@@ -119,12 +136,17 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     const built = modelForCircuit(first.config.circuit);
     if (!built.ok) {
       const problems = [...first.problems, ...graphProblems, `circuit: ${built.message}; using the write-up's model.`];
-      store.getState().replaceConfig({ ...first.config, circuit: '', cuts: [] }, problems);
+      const config = { ...first.config, circuit: '', cuts: [] };
+      store.getState().replaceConfig(config, problems);
+      const ivProblems = applyLinked(xorAndModel(), config);
+      if (ivProblems.length) store.setState({ problems: [...problems, ...ivProblems] });
       return;
     }
     const m = built.value;
     const { config, problems } = parseHash(hash, m.dimNames, m.layers.length, m.n);
     store.getState().replaceConfig(config, [...problems, ...graphProblems]);
+    const ivProblems = applyLinked(m, config);
+    if (ivProblems.length) store.setState({ problems: [...problems, ...graphProblems, ...ivProblems] });
   };
   fromUrl();
   let lastHash = '';
@@ -132,7 +154,9 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     const built = modelForCircuit(config.circuit);
     const shown = store.getState().uploadedModel?.model ?? (built.ok ? built.value : undefined);
     const graph = currentGraphText();
-    const hash = `#${serializeHash(config, shown?.dimNames)}${graph ? `&graph=${graph}` : ''}`;
+    const s = store.getState();
+    const iv = formatInterventions(s).map(([k, v]) => `&${k}=${v}`).join('');
+    const hash = `#${serializeHash(config, shown?.dimNames)}${iv}${graph ? `&graph=${graph}` : ''}`;
     if (hash !== lastHash) {
       lastHash = hash;
       if (win.location.hash !== hash) win.history.replaceState(null, '', hash);
@@ -146,7 +170,9 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
 
   const unsubGraph = useGraphStore.subscribe(() => writeUrl(store.getState().config));
   const unsubStore = store.subscribe((s, prev) => {
-    if (s.config !== prev.config) writeUrl(s.config);
+    if (s.config !== prev.config || s.featureAblations !== prev.featureAblations || s.pairsOff !== prev.pairsOff || s.neuronAblations !== prev.neuronAblations) {
+      writeUrl(s.config);
+    }
     if (s.generation !== prev.generation) restart(s.config);
   });
 
