@@ -4,25 +4,12 @@
  * refused with a message, and the run on the page carries on untouched.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { BaseModel } from '../src/core/model/baseModel.ts';
 import { exportBaseModel } from '../src/onnx/export.ts';
 import { DEFAULT_LIMITS, MAX_ROWS } from '../src/onnx/limits.ts';
 import { SWEEP_BOUNDS } from '../src/worker/sweep.ts';
-import { allMetrics, shoot, waitForStatus, watchErrors } from './helpers.ts';
-
-/** Everything that says which run the page shows. */
-async function runState(page: Page) {
-  return {
-    status: await page.getByTestId('status').getAttribute('data-value'),
-    step: await page.getByTestId('step').getAttribute('data-value'),
-    metrics: await allMetrics(page),
-    model: await page.getByTestId('view-model').innerText(),
-    url: page.url(),
-    // The load's own notice ("steps 15000 → 2000: the run restarted…") stays; a restart would replace it.
-    notice: await page.getByTestId('notice').allInnerTexts(),
-  };
-}
+import { runState, shoot, waitForStatus, watchErrors } from './helpers.ts';
 
 /** A well-formed model one residual dim wider than the upload limit, all weights zero. */
 function tooWideModel(): BaseModel {

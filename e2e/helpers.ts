@@ -31,3 +31,16 @@ export async function shoot(page: Page, testId: string, name: string): Promise<v
   await el.scrollIntoViewIfNeeded();
   await el.screenshot({ path: `e2e/screenshots/${name}.png` });
 }
+
+/** Everything that says which run the page shows, to check that something left it alone. */
+export async function runState(page: Page) {
+  return {
+    status: await page.getByTestId('status').getAttribute('data-value'),
+    step: await page.getByTestId('step').getAttribute('data-value'),
+    metrics: await allMetrics(page),
+    model: await page.getByTestId('view-model').innerText(),
+    url: page.url(),
+    // The load's own notice ("steps 15000 → 2000: the run restarted…") stays; a restart would replace it.
+    notice: await page.getByTestId('notice').allInnerTexts(),
+  };
+}

@@ -3,26 +3,13 @@
  * activations of models/xor-and.onnx, fetching the runtime from our own origin only; a user's
  * model of another size uploads and trains; bad files are refused without touching the run.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import onnxProto from 'onnx-proto';
 import { encodeModel, exportBaseModel } from '../src/onnx/export.ts';
-import { allMetrics, metric, shoot, waitForStatus, watchErrors } from './helpers.ts';
+import { metric, runState, shoot, waitForStatus, watchErrors } from './helpers.ts';
 import { file, sixDimModel } from './testModels.ts';
 
 const { onnx } = onnxProto;
-
-
-
-/** Everything that says which run the page shows. */
-async function runState(page: Page) {
-  return {
-    status: await page.getByTestId('status').getAttribute('data-value'),
-    step: await page.getByTestId('step').getAttribute('data-value'),
-    metrics: await allMetrics(page),
-    model: await page.getByTestId('view-model').innerText(),
-    url: page.url(),
-  };
-}
 
 test('the default page trains on onnxruntime-web activations fetched from our own origin only', async ({ page }) => {
   const errors = watchErrors(page);
