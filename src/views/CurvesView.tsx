@@ -99,7 +99,8 @@ export function CurvesView({ model, snapshot, history }: ViewProps) {
   const withMarker = useMemo(() => {
     // Mark where the CLT's later-layer L0 reached zero for good: the collapse the lab is about.
     const annotations = collapsed.map(({ layer, since }) => ({
-      x: since, y: 0, text: `CLT layer ${layer} → 0`, colour: layerStyle('clt', layer).colour,
+      // The darkest CLT shade: the layer's own lighter line colour is too faint for text (< 4.5:1 on white).
+      x: since, y: 0, text: `CLT layer ${layer} → 0`, colour: KIND_PALETTE.clt[0],
     }));
     return charts.map((c) => ({
       ...c,

@@ -15,6 +15,7 @@ import type { TrainingData } from '../core/transcoder/data.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
 import { useStore } from '../state/store.ts';
 import { KIND_PALETTE } from './charts/lineChart.ts';
+import { attachCursor } from './charts/chartCursor.ts';
 import { fmt, hideTooltip, showTooltip } from './charts/tooltip.ts';
 import type { ViewProps } from './types.ts';
 import './views.css';
@@ -93,7 +94,7 @@ const W = 340;
 const H = 210;
 
 function frame(el: HTMLElement, title: string, yLabel: string, xLabel: string) {
-  const svg = d3.select(el).append('svg').attr('class', 'chart depth-chart').attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('aria-label', title);
+  const svg = d3.select(el).append('svg').attr('class', 'chart depth-chart').attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img');
   svg.append('text').attr('class', 'chart-title').attr('x', M.left).attr('y', 14).text(title);
   const g = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
   const iw = W - M.left - M.right;
@@ -103,9 +104,25 @@ function frame(el: HTMLElement, title: string, yLabel: string, xLabel: string) {
   return { svg, g, iw, ih };
 }
 
+/** Keyboard read-out over a chart's marks, one row per member and one column per layer; returns the detach. */
+function readByKeyboard(svg: d3.Selection<SVGSVGElement, unknown, null, undefined>, title: string, marks: readonly { el: Element; tip: string[] }[], layers: number) {
+  return attachCursor(svg.node() as SVGSVGElement, {
+    label: title,
+    count: marks.length,
+    columns: layers,
+    show: (i) => {
+      marks.forEach((m, k) => m.el.classList.toggle('cursor', k === i));
+      return { anchor: marks[i].el, lines: marks[i].tip };
+    },
+    clear: () => marks.forEach((m) => m.el.classList.remove('cursor')),
+  });
+}
+
 /** Grouped bars: one group per layer, one bar per member, each bar carrying its value. */
 function drawL0Bars(el: HTMLElement, rows: readonly L0Row[], layers: number): () => void {
-  const { svg, g, iw, ih } = frame(el, 'Active features per input (L0) by layer', 'L0 (features / input)', 'layer');
+  const title = 'Active features per input (L0) by layer';
+  const { svg, g, iw, ih } = frame(el, title, 'L0 (features / input)', 'layer');
+  const marks: { el: Element; tip: string[] }[] = [];
   const top = Math.max(1, ...rows.flatMap((r) => r.l0.filter(Number.isFinite)));
   const x = d3.scaleBand<number>().domain(d3.range(layers)).range([0, iw]).padding(0.25);
   const inner = d3.scaleBand<string>().domain(rows.map((r) => r.kind)).range([0, x.bandwidth()]).padding(0.08);
@@ -118,7 +135,7 @@ function drawL0Bars(el: HTMLElement, rows: readonly L0Row[], layers: number): ()
       const value = Number.isFinite(v) ? v : 0;
       const bx = (x(l) ?? 0) + (inner(r.kind) ?? 0);
       const tip = [`${KIND_LABEL[r.kind]} layer ${l}`, `L0 = ${fmt(v)} active features / input`];
-      g.append('rect')
+      const bar = g.append('rect')
         .attr('class', `depth-bar depth-bar-${r.kind}`)
         .attr('data-testid', `depth-l0-${r.kind}-${l}`)
         .attr('data-value', v)
@@ -129,6 +146,7 @@ function drawL0Bars(el: HTMLElement, rows: readonly L0Row[], layers: number): ()
         .attr('fill', colour)
         .on('pointermove', (e: PointerEvent) => showTooltip(e.clientX, e.clientY, tip))
         .on('pointerleave', hideTooltip);
+      marks.push({ el: bar.node() as Element, tip });
       g.append('text')
         .attr('class', value === 0 ? 'bar-value bar-zero' : 'bar-value')
         .attr('x', bx + inner.bandwidth() / 2)
@@ -137,7 +155,9 @@ function drawL0Bars(el: HTMLElement, rows: readonly L0Row[], layers: number): ()
         .text(value === 0 ? '0' : d3.format('.2~f')(value));
     });
   }
+  const detach = readByKeyboard(svg, title, marks, layers);
   return () => {
+    detach();
     hideTooltip();
     svg.remove();
   };
@@ -145,7 +165,9 @@ function drawL0Bars(el: HTMLElement, rows: readonly L0Row[], layers: number): ()
 
 /** One line per member over layers: the running share of |attribution| into the output, 0 to 1. */
 function drawCumulative(el: HTMLElement, rows: readonly CumulativeRow[], layers: number): () => void {
-  const { svg, g, iw, ih } = frame(el, 'Cumulative share of |attribution|', 'share of output attribution', 'features in layers up to');
+  const title = 'Cumulative share of |attribution|';
+  const { svg, g, iw, ih } = frame(el, title, 'share of output attribution', 'features in layers up to');
+  const marks: { el: Element; tip: string[] }[] = [];
   const x = d3.scalePoint<number>().domain(d3.range(layers)).range([0, iw]).padding(0.4);
   const y = d3.scaleLinear().domain([0, 1]).range([ih, 0]);
   g.append('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${ih})`).call(d3.axisBottom(x).tickFormat((l) => `≤ ${l}`));
@@ -157,7 +179,7 @@ function drawCumulative(el: HTMLElement, rows: readonly CumulativeRow[], layers:
       .attr('stroke-dasharray', r.kind === 'plt' ? '6 3' : null).attr('d', line(r.cumulative));
     r.cumulative.forEach((v, l) => {
       const tip = [`${KIND_LABEL[r.kind]}: layers ≤ ${l}`, `${fmt(100 * v)} % of |attribution|`, `mean over ${r.counted} inputs`];
-      g.append('circle')
+      const point = g.append('circle')
         .attr('class', 'depth-point')
         .attr('data-testid', `depth-cum-${r.kind}-${l}`)
         .attr('data-value', v)
@@ -169,9 +191,12 @@ function drawCumulative(el: HTMLElement, rows: readonly CumulativeRow[], layers:
         .attr('stroke-width', 2)
         .on('pointermove', (e: PointerEvent) => showTooltip(e.clientX, e.clientY, tip))
         .on('pointerleave', hideTooltip);
+      marks.push({ el: point.node() as Element, tip });
     });
   }
+  const detach = readByKeyboard(svg, title, marks, layers);
   return () => {
+    detach();
     hideTooltip();
     svg.remove();
   };

@@ -1,4 +1,5 @@
 /** The detail card of the selected graph node: exact values, strongest inputs and outputs, and what the user can do to it. */
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { TranscoderKind } from '../core/config.ts';
 import type { GraphEdge } from '../core/attribution/graph.ts';
 import { useStore, type FeatureAblation } from '../state/store.ts';
@@ -48,6 +49,11 @@ function EdgeList({ title, list, far, nameOf }: { title: string; list: DisplayEd
   );
 }
 
+/** The graph node with this test id, to hand the focus back to when its card closes. */
+function nodeElement(testId: string | undefined): HTMLElement | SVGElement | null {
+  return testId ? document.querySelector<SVGElement>(`[data-testid="${CSS.escape(testId)}"]`) : null;
+}
+
 export function GraphCard({ kind, node, selectedId, edges, ui, nameOf }: CardProps) {
   const featureAblations = useStore((s) => s.featureAblations);
   const toggleFeatureAblation = useStore((s) => s.toggleFeatureAblation);
@@ -56,12 +62,32 @@ export function GraphCard({ kind, node, selectedId, edges, ui, nameOf }: CardPro
   const toggleHidden = useGraphStore((s) => s.toggleHidden);
   const setLabel = useGraphStore((s) => s.setLabel);
   const ungroup = useGraphStore((s) => s.ungroup);
-  const close = () => select(kind, null);
+  const card = useRef<HTMLDivElement>(null);
+  const testId = node?.testId;
+  // The card takes the focus when it opens on a node, so its actions are the next Tab away, and
+  // again when its node leaves the graph (hidden), which removes the button that had it.
+  const gone = node === null;
+  useEffect(() => {
+    card.current?.focus({ preventScroll: true });
+    card.current?.scrollIntoView({ block: 'nearest' });
+  }, [selectedId, gone]);
+  const close = () => {
+    const back = nodeElement(testId);
+    select(kind, null);
+    back?.focus();
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape') return;
+    // Esc closes the card only, not the tour as well.
+    e.stopPropagation();
+    close();
+  };
   const KIND = kind.toUpperCase();
 
   if (!node) {
     return (
-      <div className="graph-card" data-testid={`graph-card-${kind}`}>
+      <div ref={card} className="graph-card" data-testid={`graph-card-${kind}`} role="group" aria-label={`${KIND} node ${nameOf(selectedId)}`}
+        tabIndex={-1} onKeyDown={onKeyDown}>
         <p>
           <b>{nameOf(selectedId)}</b> is not in the {KIND} graph on this input (inactive, or hidden).
         </p>
@@ -79,10 +105,11 @@ export function GraphCard({ kind, node, selectedId, edges, ui, nameOf }: CardPro
   const label = supernode ? supernode.label : (labelOf(ui, node.id) ?? '');
 
   return (
-    <div className="graph-card" data-testid={`graph-card-${kind}`} aria-label={`${KIND} node ${node.label}`}>
+    <div ref={card} className="graph-card" data-testid={`graph-card-${kind}`} role="group" aria-label={`${KIND} node ${node.label}`}
+      tabIndex={-1} onKeyDown={onKeyDown}>
       <div className="gc-head">
         <b>{node.label}</b> <span className="hint">({KIND}, {supernode ? `group of ${node.members.length}` : node.id})</span>
-        <button className="gc-close" onClick={close} aria-label="close the node card">
+        <button className="gc-close" data-testid="close-node-card" onClick={close} aria-label="close the node card (Esc)">
           ×
         </button>
       </div>

@@ -146,7 +146,7 @@ export function GraphPanel({ kind, model, graph, matches, onHighlight }: GraphPa
           Crossed-out nodes are ablated features: {display.nodes.filter((n) => n.ablated).map((n) => n.label).join(', ')}.
         </p>
       )}
-      <div className="graph-shares" aria-label={`${KIND} share of attribution into the output by layer`}>
+      <div className="graph-shares" role="group" aria-label={`${KIND} share of attribution into the output by layer`}>
         {graph.layerShare.map((share, l) => (
           <div key={l} className="share-row" data-testid={`layer-share-${kind}-${l}`} data-value={share} data-cumulative={graph.cumulativeShare[l]}>
             <span className="share-name">layer {l}</span>

@@ -63,8 +63,8 @@ export function GraphView({ model, config, layouts, snapshot, onHighlight }: Vie
       <p className="hint">
         Each graph is its replacement model linearized at one input: inputs at the bottom, each layer's active features
         above, the output on top. An edge is the direct effect of one node on another; diamonds are error nodes (what the
-        transcoder misses). Hover for exact values; click a node for its strongest inputs and outputs, shift-click several to
-        group them. Green "≈ e" labels match a feature to the real model's neuron or value it tracks.
+        transcoder misses). Hover for exact values; click a node (or Tab to it and press Enter) for its strongest inputs and
+        outputs, shift-click (Shift+Enter) several to group them; Esc closes the card. Green "≈ e" labels match a feature to the real model's neuron or value it tracks.
       </p>
       <div className="graph-controls">
         <label className="field">

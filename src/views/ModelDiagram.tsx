@@ -1,8 +1,9 @@
 /** The base model as a diagram: residual lanes, MLP neurons with their activations, and cuttable hand-offs. */
-import { useMemo } from 'react';
+import { useEffect, useMemo, type KeyboardEvent } from 'react';
 import type { Cut } from '../core/config.ts';
 import { forward, inputLabel, outputClasses, type BaseModel } from '../core/model/baseModel.ts';
-import { fmt, hideTooltip, showTooltip } from './charts/tooltip.ts';
+import { useStore } from '../state/store.ts';
+import { fmt, hideTooltip, showTooltip, showTooltipAt } from './charts/tooltip.ts';
 import type { ViewProps } from './types.ts';
 import './views.css';
 
@@ -95,14 +96,28 @@ function geometry(model: BaseModel) {
 }
 
 const pct = (v: number, of: number): string => `${(100 * v) / of}%`;
+/** Above this shading a neuron's text turns black: navy text keeps 4.5:1 contrast only on paler blues. */
+const DARK_FROM = 0.45;
 const signed = (v: number): string => (v > 0 ? `+${fmt(v)}` : fmt(v));
 
-/** An SVG diagram of the base model at one input, with a toggle button on every hand-off. */
+/** Enter and Space press an SVG element that acts as a button, as they press a native one. */
+function pressOnKey(e: KeyboardEvent, press: () => void): void {
+  if (e.key !== 'Enter' && e.key !== ' ') return;
+  e.preventDefault();
+  press();
+}
+
+/**
+ * An SVG diagram of the base model at one input, under the cuts and neuron ablations in force:
+ * a toggle button on every hand-off, and every neuron a toggle that ablates it.
+ */
 export function ModelDiagram({ model, config, highlight, cuts, onToggleCut }: ModelDiagramProps) {
+  const ablations = useStore((s) => s.neuronAblations);
+  const toggleNeuron = useStore((s) => s.toggleNeuronAblation);
   const g = useMemo(() => geometry(model), [model]);
   const offs = useMemo(() => handOffs(model), [model]);
   const input = Math.min(Math.max(0, highlight.input ?? config.input), model.n - 1);
-  const run = useMemo(() => forward(model, { cuts }), [model, cuts]);
+  const run = useMemo(() => forward(model, { cuts, ablations }), [model, cuts, ablations]);
   const D = model.dims;
   const cutSet = new Set(cuts.flatMap((c) => c.dims.map((d) => `${c.layer}:${d}`)));
   const isTrue = outputClasses(model, run.resid)[input];
@@ -111,6 +126,13 @@ export function ModelDiagram({ model, config, highlight, cuts, onToggleCut }: Mo
   const groups = [{ name: 'inputs', dims: model.inputDims }, ...model.layers.map((_, l) => ({
     name: `MLP ${l} out`, dims: Array.from({ length: D }, (_, d) => d).filter((d) => g.writer[d] === l),
   }))].filter((gr) => gr.dims.length > 0);
+  // Each neuron's read-out by test id, so a focused neuron's stays current after Enter toggles it.
+  const tips = new Map<string, string[]>();
+  useEffect(() => {
+    const el = document.activeElement;
+    const tip = el instanceof SVGGElement ? tips.get(el.dataset.testid ?? '') : undefined;
+    if (el && tip) showTooltipAt(el, tip);
+  });
   const buttons: { dims: number[]; layer: number; x: number; y: number; label: string; all: boolean }[] = [];
   for (let l = 1; l < model.layers.length; l++) {
     const here = offs.filter((o) => o.layer === l).map((o) => o.dim);
@@ -126,11 +148,12 @@ export function ModelDiagram({ model, config, highlight, cuts, onToggleCut }: Mo
       <h2>Base model: {model.name}</h2>
       <p className="view-caption">
         Input {input} ({inputLabel(model, input)}){highlight.input === null ? ', the selected input' : ', under the pointer'}
-        {cuts.length > 0 ? `, with ${cuts.length} cut${cuts.length > 1 ? 's' : ''}` : ''}: output {model.dimNames[model.outputDim]} ={' '}
+        {cuts.length > 0 ? `, with ${cuts.length} cut${cuts.length > 1 ? 's' : ''}` : ''}
+        {ablations.length > 0 ? `, ${ablations.length} neuron${ablations.length > 1 ? 's' : ''} ablated` : ''}: output {model.dimNames[model.outputDim]} ={' '}
         {fmt(run.resid[input * D + model.outputDim])} ({isTrue ? 'TRUE' : 'FALSE'}).
       </p>
       <div className="diagram-wrap">
-        <svg viewBox={`0 0 ${g.W} ${g.H}`} className="model-diagram" role="img"
+        <svg viewBox={`0 0 ${g.W} ${g.H}`} className="model-diagram" role="group"
           aria-label={`Diagram of ${model.name}: residual lanes, MLP neurons and hand-offs`}>
           {groups.map((gr) => {
             const x0 = g.laneX(Math.min(...gr.dims)) - LANE_W / 2 + 3;
@@ -186,17 +209,29 @@ export function ModelDiagram({ model, config, highlight, cuts, onToggleCut }: Mo
                   const name = layer.neuronNames[j] ?? `${l}.${j}`;
                   const reads: string[] = [];
                   for (let d = 0; d < D; d++) if (layer.wIn[d * H + j] !== 0) reads.push(`${signed(layer.wIn[d * H + j])}·${model.dimNames[d]}${cutSet.has(`${l}:${d}`) ? ' (cut)' : ''}`);
-                  const tip = [`neuron ${name} (MLP ${l}), input ${input}`, `activation ReLU(${reads.join(' ')} ${signed(layer.bIn[j])}) = ${fmt(v)}`];
+                  const off = ablations.some((a) => a.layer === l && a.neuron === j);
+                  const tip = [
+                    `neuron ${name} (MLP ${l}), input ${input}`,
+                    off ? 'ablated: its activation is set to 0' : `activation ReLU(${reads.join(' ')} ${signed(layer.bIn[j])}) = ${fmt(v)}`,
+                    `click: ${off ? 'restore' : 'ablate'} it`,
+                  ];
                   const writes = Array.from({ length: D }, (_, d) => d).filter((d) => layer.wOut[j * D + d] !== 0);
+                  const press = () => toggleNeuron({ layer: l, neuron: j });
+                  tips.set(`neuron-${name}`, tip);
                   return (
-                    <g key={`n${j}`} className="neuron" onPointerMove={(e) => showTooltip(e.clientX, e.clientY, tip)} onPointerLeave={hideTooltip}>
+                    <g key={`n${j}`} className={off ? 'neuron neuron-ablated' : 'neuron'} data-testid={`neuron-${name}`}
+                      role="button" tabIndex={0} aria-pressed={off} aria-label={`ablate neuron ${name} of MLP ${l} (activation ${fmt(v)})`}
+                      onClick={press} onKeyDown={(e) => pressOnKey(e, press)}
+                      onFocus={(e) => showTooltipAt(e.currentTarget, tip)} onBlur={hideTooltip}
+                      onPointerMove={(e) => showTooltip(e.clientX, e.clientY, tip)} onPointerLeave={hideTooltip}>
                       {writes.map((d) => (
                         <line key={d} className="edge edge-write" x1={x} y1={y - NODE_H / 2} x2={g.laneX(d)} y2={y - NODE_H / 2 - 14} markerEnd="url(#model-arrow)" />
                       ))}
                       <rect x={x - NODE_W / 2} y={y - NODE_H / 2} width={NODE_W} height={NODE_H} rx={6}
                         style={{ fill: `rgba(37, 99, 235, ${(0.08 + 0.82 * z).toFixed(3)})` }} />
-                      <text x={x} y={y - 2} textAnchor="middle" className={z > 0.55 ? 'neuron-name on' : 'neuron-name'}>{name}</text>
-                      <text x={x} y={y + 11} textAnchor="middle" className={z > 0.55 ? 'neuron-value on' : 'neuron-value'}>{fmt(v)}</text>
+                      {off && <path className="neuron-cross" d={`M${x - 9},${y - 9}L${x + 9},${y + 9}M${x + 9},${y - 9}L${x - 9},${y + 9}`} />}
+                      <text x={x} y={y - 2} textAnchor="middle" className={z > DARK_FROM ? 'neuron-name on' : 'neuron-name'}>{name}</text>
+                      <text x={x} y={y + 11} textAnchor="middle" className={z > DARK_FROM ? 'neuron-value on' : 'neuron-value'}>{fmt(v)}</text>
                     </g>
                   );
                 })}
@@ -237,7 +272,7 @@ export function ModelDiagram({ model, config, highlight, cuts, onToggleCut }: Mo
       </div>
       <p className="view-caption">
         Blue edges add, amber edges subtract; red dashed edges with ✂ are cut. A cut removes a dim from what a layer reads;
-        the residual stream keeps it.
+        the residual stream keeps it. Click a neuron (or focus it and press Enter) to ablate it; crossed-out neurons are ablated.
       </p>
     </section>
   );

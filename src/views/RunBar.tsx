@@ -1,5 +1,5 @@
 /** Status, transport (play/pause/step/reset), speed and share: the run's one-line cockpit. */
-import { useState } from 'react';
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { useStore } from '../state/store.ts';
 import type { RunController } from '../state/runner.ts';
 
@@ -17,6 +17,25 @@ export function RunBar({ runner }: { runner: RunController }) {
   const speed = useStore((s) => s.speed);
   const [shareUrl, setShareUrl] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
+  const play = useRef<HTMLButtonElement>(null);
+  const pause = useRef<HTMLButtonElement>(null);
+  const once = useRef<HTMLButtonElement>(null);
+  const reset = useRef<HTMLButtonElement>(null);
+  // The transport button just pressed. Pressing one can disable it (pause while paused), which
+  // drops the focus; for a moment after, it goes back to the first one enabled again.
+  const pressed = useRef<{ button: HTMLButtonElement; at: number } | null>(null);
+  const press = (e: MouseEvent<HTMLButtonElement>, act: () => void) => {
+    pressed.current = document.activeElement === e.currentTarget ? { button: e.currentTarget, at: Date.now() } : null;
+    act();
+  };
+  useEffect(() => {
+    const p = pressed.current;
+    const focused = document.activeElement;
+    const lost = !focused || focused === document.body || (focused instanceof HTMLButtonElement && focused.disabled);
+    if (!p || !lost || Date.now() - p.at > 2000) return;
+    const next = [p.button, pause.current, play.current, once.current, reset.current].find((x) => x && !x.disabled);
+    next?.focus({ preventScroll: true });
+  }, [status]);
 
   const share = async () => {
     const url = window.location.href;
@@ -31,7 +50,10 @@ export function RunBar({ runner }: { runner: RunController }) {
 
   const running = status === 'training';
   return (
-    <div className="runbar" role="toolbar" aria-label="Run controls">
+    <div className="runbar" role="toolbar" aria-label="Run controls"
+      onBlur={(e) => {
+        if (e.relatedTarget) pressed.current = null;
+      }}>
       <span className={`status status-${status}`} data-testid="status" data-value={status} aria-live="polite">
         {status}
       </span>
@@ -42,16 +64,16 @@ export function RunBar({ runner }: { runner: RunController }) {
       <span className="engine" title="the engine that trains this run">
         engine <b data-testid="engine" data-value={engine}>{engine}</b>
       </span>
-      <button data-testid="play" onClick={() => runner.play()} disabled={running || status === 'done'}>
+      <button ref={play} data-testid="play" onClick={(e) => press(e, () => runner.play())} disabled={running || status === 'done'}>
         ▶ play
       </button>
-      <button data-testid="pause" onClick={() => runner.pause()} disabled={!running}>
+      <button ref={pause} data-testid="pause" onClick={(e) => press(e, () => runner.pause())} disabled={!running}>
         ❚❚ pause
       </button>
-      <button data-testid="step-once" onClick={() => runner.stepBy(100)} disabled={running || status === 'done'} title="train 100 steps">
+      <button ref={once} data-testid="step-once" onClick={(e) => press(e, () => runner.stepBy(100))} disabled={running || status === 'done'} title="train 100 steps">
         +100 steps
       </button>
-      <button data-testid="reset" onClick={() => runner.reset()}>
+      <button ref={reset} data-testid="reset" onClick={(e) => press(e, () => runner.reset())}>
         ↺ reset
       </button>
       <label className="speed">

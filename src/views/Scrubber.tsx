@@ -1,10 +1,12 @@
 /** Time travel: move every view back to any kept step, then back to live. */
+import { useRef } from 'react';
 import { useStore } from '../state/store.ts';
 
 export function Scrubber() {
   const history = useStore((s) => s.history);
   const scrubStep = useStore((s) => s.scrubStep);
   const scrubTo = useStore((s) => s.scrubTo);
+  const range = useRef<HTMLInputElement>(null);
   if (history.length < 2) return null;
   const last = history[history.length - 1].step;
   const index = scrubStep === null ? history.length - 1 : Math.max(0, history.findLastIndex((h) => h.step <= scrubStep));
@@ -16,9 +18,10 @@ export function Scrubber() {
     death = history[k].step;
   }
   return (
-    <div className="scrubber">
+    <section className="scrubber" aria-label="Time travel">
       <label htmlFor="scrub">time travel</label>
       <input
+        ref={range}
         id="scrub"
         type="range"
         data-testid="scrubber"
@@ -35,7 +38,15 @@ export function Scrubber() {
       <span data-testid="scrub-step" data-value={history[index].step}>
         {scrubStep === null ? 'live' : `step ${history[index].step.toLocaleString()} of ${last.toLocaleString()}`}
       </span>
-      <button data-testid="live" onClick={() => scrubTo(null)} disabled={scrubStep === null}>
+      <button
+        data-testid="live"
+        disabled={scrubStep === null}
+        onClick={(e) => {
+          // This button disables itself: a keyboard user's focus goes on to the slider, not to the page.
+          if (document.activeElement === e.currentTarget) range.current?.focus();
+          scrubTo(null);
+        }}
+      >
         back to live
       </button>
       {death !== null && (
@@ -43,6 +54,6 @@ export function Scrubber() {
           show when CLT layer 1 died (step {death.toLocaleString()})
         </button>
       )}
-    </div>
+    </section>
   );
 }

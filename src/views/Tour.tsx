@@ -2,7 +2,7 @@
  * A six-step guided tour of the finding, in a small non-modal dialog: each step scrolls its
  * targets into view and outlines them, and some offer to do the step for the reader.
  */
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import { shownSnapshot, useStore, type Store } from '../state/store.ts';
 import { useModel } from '../state/useModel.ts';
@@ -230,6 +230,12 @@ function TourDialog({ index, onStep, onClose }: { index: number; onStep: (i: num
   const step = STEPS[index];
   useOutline(step.targets(ctx));
   const go = (i: number) => onStep(Math.max(0, Math.min(STEPS.length - 1, i)));
+  /** Runs a button's action; a button that the action disables hands the focus to the dialog, not the page. */
+  const keepFocus = (e: MouseEvent<HTMLButtonElement>, act: () => void, disables: boolean) => {
+    const had = document.activeElement === e.currentTarget;
+    act();
+    if (had && disables) dialog.current?.focus();
+  };
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
 
@@ -268,15 +274,16 @@ function TourDialog({ index, onStep, onClose }: { index: number; onStep: (i: num
       <h2 id={titleId}>{step.title}</h2>
       <div className="tour-body">{step.body(ctx)}</div>
       {action && (
-        <button type="button" className="tour-do" data-testid="tour-do" disabled={done} onClick={() => action.run(ctx)}>
+        <button type="button" className="tour-do" data-testid="tour-do" disabled={done} onClick={(e) => keepFocus(e, () => action.run(ctx), true)}>
           {done ? `✓ ${action.doneLabel}` : action.label}
         </button>
       )}
       <div className="tour-nav">
-        <button type="button" data-testid="tour-back" onClick={() => go(index - 1)} disabled={index === 0}>
+        <button type="button" data-testid="tour-back" onClick={(e) => keepFocus(e, () => go(index - 1), index === 1)} disabled={index === 0}>
           ← Back
         </button>
-        <button type="button" data-testid="tour-next" onClick={() => go(index + 1)} disabled={index === STEPS.length - 1}>
+        <button type="button" data-testid="tour-next" onClick={(e) => keepFocus(e, () => go(index + 1), index === STEPS.length - 2)}
+          disabled={index === STEPS.length - 1}>
           Next →
         </button>
         <button type="button" data-testid="tour-close" onClick={onClose} aria-label="Close the tour">

@@ -62,7 +62,7 @@ export function HeatmapBox({ opts, testId }: { opts: HeatmapOptions; testId?: st
     // Callbacks go through `latest` so new closures never force a rebuild.
     const h = drawHeatmap(el, {
       ...latest.current,
-      onHover: (r, c, e) => latest.current.onHover?.(r, c, e),
+      onHover: (r, c) => latest.current.onHover?.(r, c),
       cellTitle: (r, c) => latest.current.cellTitle(r, c),
     });
     handle.current = h;

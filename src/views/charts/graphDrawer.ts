@@ -7,7 +7,7 @@
  */
 import * as d3 from 'd3';
 import { matchStrength, type DisplayEdge, type DisplayNode } from '../graphDisplay.ts';
-import { fmt, hideTooltip, showTooltip } from './tooltip.ts';
+import { fmt, hideTooltip, showTooltip, showTooltipAt } from './tooltip.ts';
 
 export interface GraphDrawOptions {
   nodes: readonly DisplayNode[];
@@ -168,10 +168,6 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
   const focusEdges = (id: string | null): void => {
     edgesG.selectAll<SVGGElement, DisplayEdge>('g.edge').attr('opacity', (e) => (id === null || e.source === id || e.target === id ? 1 : 0.12));
   };
-  const tipAt = (el: Element, lines: string[]): void => {
-    const box = el.getBoundingClientRect();
-    showTooltip(box.right, box.top, lines);
-  };
 
   return {
     update(opts) {
@@ -240,7 +236,7 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
             })
             .on('focus', function (_ev, n) {
               focusEdges(n.id);
-              if (current) tipAt(this, current.nodeLines(placed.get(n.id) ?? n));
+              if (current) showTooltipAt(this, current.nodeLines(placed.get(n.id) ?? n));
             })
             .on('blur', () => {
               focusEdges(null);

@@ -1,5 +1,6 @@
 /** A framework-free d3 drawer: a rows × cols heatmap with labels, a colour legend, highlight and hover read-out. */
 import * as d3 from 'd3';
+import { attachCursor } from './chartCursor.ts';
 import { hideTooltip, showTooltip } from './tooltip.ts';
 
 /** `diverging`: symmetric around 0, red positive, blue negative. `sequential`: values ≥ 0, white to green. */
@@ -28,8 +29,8 @@ export interface HeatmapOptions {
   yTitle: string;
   highlightRow?: number | null;
   highlightCol?: number | null;
-  /** Called when the hovered cell, row label or column label changes; (null, null) on leave. */
-  onHover?: (row: number | null, col: number | null, event: PointerEvent) => void;
+  /** Called when the hovered (or keyboard-read) cell, row label or column label changes; (null, null) on leave. */
+  onHover?: (row: number | null, col: number | null) => void;
   /** Tooltip lines for one cell. */
   cellTitle: (row: number, col: number) => string[];
   /** Total width in px (default 280). */
@@ -131,8 +132,7 @@ export function drawHeatmap(container: HTMLElement, opts: HeatmapOptions): Heatm
     .attr('width', W)
     .attr('height', H)
     .attr('viewBox', `0 0 ${W} ${H}`)
-    .attr('role', 'img')
-    .attr('aria-label', opts.title);
+    .attr('role', 'img');
   svg.append('text').attr('class', 'heatmap-title').attr('x', 2).attr('y', 13).text(opts.title);
   const g = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
 
@@ -256,20 +256,20 @@ export function drawHeatmap(container: HTMLElement, opts: HeatmapOptions): Heatm
   // Hover: one overlay finds the cell; the owner hears only when the cell changes.
   let hovered: { row: number | null; col: number | null } | null = null;
   let lastPointer: { x: number; y: number } | null = null;
-  const hover = (row: number | null, col: number | null, event: PointerEvent): void => {
+  const hover = (row: number | null, col: number | null): void => {
     if (hovered ? hovered.row === row && hovered.col === col : row === null && col === null) return;
     hovered = row === null && col === null ? null : { row, col };
-    opts.onHover?.(row, col, event);
+    opts.onHover?.(row, col);
   };
   const tip = (): void => {
     if (hovered && hovered.row !== null && hovered.col !== null && lastPointer) {
       showTooltip(lastPointer.x, lastPointer.y, opts.cellTitle(hovered.row, hovered.col));
     }
   };
-  const leave = (event: PointerEvent): void => {
+  const leave = (): void => {
     lastPointer = null;
     hideTooltip();
-    hover(null, null, event);
+    hover(null, null);
   };
   g.append('rect')
     .attr('class', 'overlay')
@@ -281,12 +281,33 @@ export function drawHeatmap(container: HTMLElement, opts: HeatmapOptions): Heatm
       const col = Math.min(cols - 1, Math.max(0, Math.floor(px / cellW)));
       const row = Math.min(rows - 1, Math.max(0, Math.floor(py / cellH)));
       lastPointer = { x: event.clientX, y: event.clientY };
-      hover(row, col, event);
+      hover(row, col);
       tip();
     })
     .on('pointerleave', leave);
-  rowLabels.style('cursor', 'default').on('pointerenter', (event: PointerEvent, r) => hover(r, null, event)).on('pointerleave', leave);
-  colLabels.style('cursor', 'default').on('pointerenter', (event: PointerEvent, c) => hover(null, c, event)).on('pointerleave', leave);
+  rowLabels.style('cursor', 'default').on('pointerenter', (_event: PointerEvent, r) => hover(r, null)).on('pointerleave', leave);
+  colLabels.style('cursor', 'default').on('pointerenter', (_event: PointerEvent, c) => hover(null, c)).on('pointerleave', leave);
+
+  // Keyboard: the arrows walk the cells, reading each out and highlighting its row and column everywhere.
+  const cursorBox = g.append('rect').attr('class', 'cursor-box').attr('width', cellW).attr('height', cellH).attr('fill', 'none')
+    .attr('display', 'none');
+  const detach = attachCursor(svg.node() as SVGSVGElement, {
+    label: opts.title,
+    count: rows * cols,
+    columns: cols,
+    start: () => (hlRow ?? 0) * cols + (hlCol ?? 0),
+    show: (k) => {
+      const row = Math.floor(k / cols);
+      const col = k % cols;
+      cursorBox.attr('display', null).attr('x', col * cellW).attr('y', row * cellH);
+      hover(row, col);
+      return { anchor: cells.nodes()[k], lines: opts.cellTitle(row, col) };
+    },
+    clear: () => {
+      cursorBox.attr('display', 'none');
+      hover(null, null);
+    },
+  });
 
   return {
     update(next, domain) {
@@ -303,6 +324,7 @@ export function drawHeatmap(container: HTMLElement, opts: HeatmapOptions): Heatm
       applyHighlight();
     },
     destroy() {
+      detach();
       // Only this chart's own read-out goes; another chart may own the tooltip now.
       if (lastPointer) hideTooltip();
       svg.remove();

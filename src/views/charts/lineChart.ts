@@ -1,5 +1,6 @@
 /** A framework-free d3 drawer: several series over training steps, with a step marker and hover read-out. */
 import * as d3 from 'd3';
+import { attachCursor } from './chartCursor.ts';
 import { fmt, hideTooltip, showTooltip } from './tooltip.ts';
 
 /** One line: its name for the legend and tooltip, its colour, an optional SVG dash array. */
@@ -64,8 +65,7 @@ export function drawLineChart(container: HTMLElement, series: readonly LineSerie
     .append('svg')
     .attr('class', 'chart line-chart')
     .attr('viewBox', `0 0 ${W} ${H}`)
-    .attr('role', 'img')
-    .attr('aria-label', opts.title);
+    .attr('role', 'img');
   svg.append('text').attr('class', 'chart-title').attr('x', M.left).attr('y', 14).text(opts.title);
   const g = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
 
@@ -158,33 +158,48 @@ export function drawLineChart(container: HTMLElement, series: readonly LineSerie
   const hover = g.append('g').attr('class', 'hover').style('display', 'none');
   hover.append('line').attr('class', 'hover-rule').attr('y1', 0).attr('y2', ih);
   const dots = series.map((s) => hover.append('circle').attr('r', 3).attr('fill', s.colour));
+  const ref = series.find((s) => s.xs.length > 0);
+  /** Moves the rule and dots to a recorded step and returns the read-out. */
+  const showStep = (step: number): string[] => {
+    hover.style('display', null);
+    hover.select('.hover-rule').attr('x1', x(step)).attr('x2', x(step));
+    const lines = [`step ${step}`];
+    series.forEach((s, k) => {
+      if (s.xs.length === 0) return dots[k].style('display', 'none');
+      const v = s.ys[nearest(s.xs, step)];
+      lines.push(`${s.name}: ${fmt(v)}`);
+      const ok = defined(v);
+      if (ok) dots[k].style('display', null).attr('cx', x(step)).attr('cy', Math.max(0, y(v)));
+      else dots[k].style('display', 'none');
+    });
+    return lines;
+  };
   const overlay = g.append('rect').attr('class', 'overlay').attr('width', iw).attr('height', ih).attr('fill', 'transparent');
   overlay
     .on('pointermove', (event: PointerEvent) => {
-      const withData = series.filter((s) => s.xs.length > 0);
-      if (withData.length === 0) return;
+      if (!ref) return;
       const [px] = d3.pointer(event, g.node());
-      const ref = withData[0];
-      const step = ref.xs[nearest(ref.xs, x.invert(px))];
-      hover.style('display', null);
-      hover.select('.hover-rule').attr('x1', x(step)).attr('x2', x(step));
-      const lines = [`step ${step}`];
-      series.forEach((s, k) => {
-        if (s.xs.length === 0) return dots[k].style('display', 'none');
-        const v = s.ys[nearest(s.xs, step)];
-        lines.push(`${s.name}: ${fmt(v)}`);
-        const ok = defined(v);
-        if (ok) dots[k].style('display', null).attr('cx', x(step)).attr('cy', Math.max(0, y(v)));
-        else dots[k].style('display', 'none');
-      });
-      showTooltip(event.clientX, event.clientY, lines);
+      showTooltip(event.clientX, event.clientY, showStep(ref.xs[nearest(ref.xs, x.invert(px))]));
     })
     .on('pointerleave', () => {
       hover.style('display', 'none');
       hideTooltip();
     });
 
+  // Keyboard: ← → walk the recorded steps, from the shown one.
+  const detach = attachCursor(svg.node() as SVGSVGElement, {
+    label: opts.title,
+    count: ref?.xs.length ?? 0,
+    start: () => (ref ? nearest(ref.xs, opts.marker ?? Infinity) : 0),
+    show: (i) => {
+      const lines = ref ? showStep(ref.xs[i]) : [];
+      return { anchor: hover.select('.hover-rule').node() as Element, lines };
+    },
+    clear: () => hover.style('display', 'none'),
+  });
+
   return () => {
+    detach();
     hideTooltip();
     svg.remove();
   };

@@ -4,7 +4,7 @@
  * do not hide each other, and a median line per series. Each dot is a link to its run.
  */
 import * as d3 from 'd3';
-import { fmt, hideTooltip, showTooltip } from './tooltip.ts';
+import { fmt, hideTooltip, showTooltip, showTooltipAt } from './tooltip.ts';
 
 /** One series (a variant): legend name and colour. */
 export interface PhaseSeries {
@@ -157,7 +157,11 @@ export function drawPhasePanel(container: HTMLElement, points: PhasePoints, opts
         opts.onOpen(i);
       })
       .on('pointerenter', (event: PointerEvent) => showTooltip(event.clientX, event.clientY, [...opts.describe(i), 'click: open this run in the main view']))
-      .on('pointerleave', () => hideTooltip());
+      .on('pointerleave', () => hideTooltip())
+      .on('focus', function () {
+        showTooltipAt(this, [...opts.describe(i), 'Enter: open this run in the main view']);
+      })
+      .on('blur', () => hideTooltip());
   }
 
   return () => {

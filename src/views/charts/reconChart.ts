@@ -1,5 +1,6 @@
 /** A framework-free d3 drawer: one output dim over every input, the truth as bars and reconstructions as markers. */
 import * as d3 from 'd3';
+import { attachCursor } from './chartCursor.ts';
 import { fmt, hideTooltip, showTooltip } from './tooltip.ts';
 
 /** One reconstruction drawn as a marker per input. */
@@ -21,7 +22,7 @@ export interface ReconChartOptions {
   rowNames?: readonly string[];
   width?: number;
   height?: number;
-  /** Called with the input under the pointer, and null when the pointer leaves. */
+  /** Called with the input under the pointer (or the keyboard cursor), and null when it leaves. */
   onHover?: (input: number | null) => void;
 }
 
@@ -49,7 +50,7 @@ export function drawReconChart(
   const ih = H - M.top - M.bottom;
   const n = truth.length;
   const svg = d3.select(container).append('svg').attr('class', 'chart recon-chart')
-    .attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('aria-label', opts.title);
+    .attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img');
   svg.append('text').attr('class', 'chart-title').attr('x', M.left).attr('y', 14).text(opts.title);
   const g = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
 
@@ -98,16 +99,19 @@ export function drawReconChart(
     }
   });
 
+  const readout = (i: number): string[] => {
+    const lines = [`input ${i} (${opts.labels[i] ?? ''})`, `true: ${fmt(truth[i])}`];
+    for (const s of series) lines.push(`${s.name}: ${fmt(s.values[i])} (error ${fmt(s.values[i] - truth[i])})`);
+    return lines;
+  };
   const hit = g.append('g').attr('class', 'hit');
+  const bands: SVGRectElement[] = [];
   for (let i = 0; i < n; i++) {
-    hit.append('rect').attr('x', (x(i) ?? 0) - (x.step() - bw) / 2).attr('width', x.step()).attr('y', 0).attr('height', ih)
+    const band = hit.append('rect').attr('x', (x(i) ?? 0) - (x.step() - bw) / 2).attr('width', x.step()).attr('y', 0).attr('height', ih)
       .attr('fill', 'transparent')
-      .on('pointermove', (event: PointerEvent) => {
-        const lines = [`input ${i} (${opts.labels[i] ?? ''})`, `true: ${fmt(truth[i])}`];
-        for (const s of series) lines.push(`${s.name}: ${fmt(s.values[i])} (error ${fmt(s.values[i] - truth[i])})`);
-        showTooltip(event.clientX, event.clientY, lines);
-      })
+      .on('pointermove', (event: PointerEvent) => showTooltip(event.clientX, event.clientY, readout(i)))
       .on('pointerenter', () => opts.onHover?.(i));
+    bands.push(band.node() as SVGRectElement);
   }
   // Leaving the whole strip (not one band) clears the hover, so moving across bands does not flicker.
   hit.on('pointerleave', () => {
@@ -115,16 +119,31 @@ export function drawReconChart(
     opts.onHover?.(null);
   });
 
+  let highlighted: number | null = null;
   const setHighlight = (input: number | null): void => {
+    highlighted = input;
     if (input === null || input < 0 || input >= n) {
       outline.style('display', 'none');
       return;
     }
     outline.style('display', null).attr('x', (x(input) ?? 0) - (x.step() - bw) / 2);
   };
+  // Keyboard: ← → walk the inputs, highlighting each in every view as the pointer would.
+  const detach = attachCursor(svg.node() as SVGSVGElement, {
+    label: opts.title,
+    count: n,
+    start: () => highlighted ?? 0,
+    show: (i) => {
+      setHighlight(i);
+      opts.onHover?.(i);
+      return { anchor: bands[i], lines: readout(i) };
+    },
+    clear: () => opts.onHover?.(null),
+  });
   return {
     setHighlight,
     destroy: () => {
+      detach();
       hideTooltip();
       svg.remove();
     },

@@ -1,5 +1,6 @@
 /** A framework-free d3 drawer: paths through an (x, y) plane traced over training, time shown by fading and arrows. */
 import * as d3 from 'd3';
+import { attachCursor } from './chartCursor.ts';
 import { fmt, hideTooltip, showTooltip } from './tooltip.ts';
 
 /** One trajectory: a point per recorded step. */
@@ -39,7 +40,7 @@ export function drawScatterTrace(container: HTMLElement, paths: readonly TracePa
   const ok = (v: number): boolean => Number.isFinite(v) && (!opts.logY || v > 0);
 
   const svg = d3.select(container).append('svg').attr('class', 'chart scatter-trace')
-    .attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('aria-label', opts.title);
+    .attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img');
   svg.append('text').attr('class', 'chart-title').attr('x', M.left).attr('y', 14).text(opts.title);
   const g = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
 
@@ -133,6 +134,10 @@ export function drawScatterTrace(container: HTMLElement, paths: readonly TracePa
   // Hover: the nearest point of any path within reach.
   const ring = g.append('circle').attr('class', 'hover-ring').attr('r', 6).style('display', 'none');
   const delaunay = d3.Delaunay.from(all, (d) => d.px, (d) => d.py);
+  const readout = (hit: (typeof all)[number]): string[] => {
+    const p = paths[hit.p];
+    return [`${p.name}, step ${p.steps[hit.i]}`, `${opts.xName}: ${fmt(p.xs[hit.i])}`, `${opts.yName}: ${fmt(p.ys[hit.i])}`];
+  };
   g.append('rect').attr('class', 'overlay').attr('width', iw).attr('height', ih).attr('fill', 'transparent')
     .on('pointermove', (event: PointerEvent) => {
       if (all.length === 0) return;
@@ -143,20 +148,36 @@ export function drawScatterTrace(container: HTMLElement, paths: readonly TracePa
         hideTooltip();
         return;
       }
-      const p = paths[hit.p];
-      ring.style('display', null).attr('cx', hit.px).attr('cy', hit.py).attr('stroke', p.colour);
-      showTooltip(event.clientX, event.clientY, [
-        `${p.name}, step ${p.steps[hit.i]}`,
-        `${opts.xName}: ${fmt(p.xs[hit.i])}`,
-        `${opts.yName}: ${fmt(p.ys[hit.i])}`,
-      ]);
+      ring.style('display', null).attr('cx', hit.px).attr('cy', hit.py).attr('stroke', paths[hit.p].colour);
+      showTooltip(event.clientX, event.clientY, readout(hit));
     })
     .on('pointerleave', () => {
       ring.style('display', 'none');
       hideTooltip();
     });
 
+  // Keyboard: ← → walk each path's points in time, ↑ ↓ switch paths; the cursor starts on the shown step.
+  const perPath = Math.max(0, ...paths.map((p) => p.xs.length));
+  const points: ((typeof all)[number] | undefined)[] = new Array(paths.length * perPath);
+  for (const a of all) points[a.p * perPath + a.i] = a;
+  const detach = attachCursor(svg.node() as SVGSVGElement, {
+    label: opts.title,
+    count: all.length > 0 ? points.length : 0,
+    columns: perPath,
+    start: () => Math.max(0, paths[0]?.current ?? 0),
+    show: (k) => {
+      // Points left out (a non-finite value) fall back to the nearest earlier one of the path.
+      let hit = points[k];
+      for (let j = k; !hit && j > k - (k % perPath); j--) hit = points[j - 1];
+      if (!hit) return { anchor: svg.node() as Element, lines: ['no value here'] };
+      ring.style('display', null).attr('cx', hit.px).attr('cy', hit.py).attr('stroke', paths[hit.p].colour);
+      return { anchor: ring.node() as Element, lines: readout(hit) };
+    },
+    clear: () => ring.style('display', 'none'),
+  });
+
   return () => {
+    detach();
     hideTooltip();
     svg.remove();
   };

@@ -24,6 +24,15 @@ export function showTooltip(x: number, y: number, lines: string[]): void {
   t.style.top = `${Math.min(y + 14, window.innerHeight - h - 4)}px`;
 }
 
+/** Shows `lines` under an element, for read-outs reached by keyboard rather than pointer. */
+export function showTooltipAt(anchor: Element, lines: string[]): void {
+  const box = anchor.getBoundingClientRect();
+  showTooltip(box.left, box.bottom, lines);
+  // At the foot of the window it would be pushed up over its anchor: put it above instead.
+  const t = tooltipElement();
+  if (t.offsetTop < box.bottom) t.style.top = `${Math.max(4, box.top - t.offsetHeight - 6)}px`;
+}
+
 export function hideTooltip(): void {
   if (el) el.style.display = 'none';
 }
