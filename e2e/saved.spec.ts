@@ -94,7 +94,8 @@ test('save an experiment, change it, reopen it, delete another', async ({ page }
   await row(page, 'collapse, cut').getByTestId('saved-open').click();
   await expect(page.getByTestId('notice')).toContainText('Opened “collapse, cut” (saved just now); the run restarted from seed 0.');
   await expect(page.getByTestId('lambda')).toHaveValue('0.1');
-  await expect(page).toHaveURL(/#v=1&seed=0&lambda=0.1&steps=2000&cut=efgh%3E1$/);
+  // The link carries the CLT block switched off (off=1) as well.
+  await expect(page).toHaveURL(/#v=1&seed=0&lambda=0.1&steps=2000&cut=efgh%3E1&off=1$/);
   await expect(page.getByTestId('cut-efgh-1')).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('pair-clt-0-1')).toHaveAttribute('aria-pressed', 'true');
   await trained(page);
@@ -132,12 +133,12 @@ test('the last experiment comes back when the page opens without a link', async 
   await page.getByTestId('scrubber').fill('1');
   await expect(page.getByTestId('scrub-step')).toContainText('of 2,000');
   const scrubbed = await page.getByTestId('scrub-step').getAttribute('data-value');
-  await expect(page.getByTestId('saved-autosave')).toHaveAttribute('data-hash', 'v=1&seed=0&lambda=0.5&steps=2000&cut=e%3E1');
+  await expect(page.getByTestId('saved-autosave')).toHaveAttribute('data-hash', 'v=1&seed=0&lambda=0.5&steps=2000&cut=e%3E1&off=1');
   await expect(page.getByTestId('saved-autosave')).toHaveAttribute('data-scrub', scrubbed!);
 
   await page.goto('/');
   await expect(page.getByTestId('notice')).toContainText('Restored your last experiment');
-  await expect(page).toHaveURL(/#v=1&seed=0&lambda=0.5&steps=2000&cut=e%3E1/);
+  await expect(page).toHaveURL(/#v=1&seed=0&lambda=0.5&steps=2000&cut=e%3E1&off=1$/);
   await expect(page.getByTestId('lambda')).toHaveValue('0.5');
   await expect(page.getByTestId('cut-e-1')).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('pair-clt-0-1')).toHaveAttribute('aria-pressed', 'true');
