@@ -1,5 +1,5 @@
 /** Every training setting; changing one restarts the run from its seed (the store says so). */
-import { BOUNDS, NORMS, PENALTIES, type NormMode, type PenaltyKind } from '../../core/config.ts';
+import { NORMS, PENALTIES, type NormMode, type PenaltyKind } from '../../core/config.ts';
 import { useStore } from '../../state/store.ts';
 import { useModel } from '../../state/useModel.ts';
 import { CircuitPanel } from './CircuitPanel.tsx';
@@ -93,9 +93,7 @@ export function ControlsPanel() {
         <NumberField label="λ_p (pre-activation)" boundKey="lambdaP" value={config.lambdaP} testId="lambdaP" onCommit={(lambdaP) => setConfig({ lambdaP })} />
         <NumberField label="λ warm-up share" boundKey="warmup" value={config.warmup} testId="warmup" onCommit={(warmup) => setConfig({ warmup })} />
       </details>
-      <p className="hint">
-        Bounds: λ {BOUNDS.lambda.min}–{BOUNDS.lambda.max}, features {BOUNDS.features.min}–{BOUNDS.features.max}, steps up to {BOUNDS.steps.max.toLocaleString()}.
-      </p>
+      <p className="hint">Each field shows its range; a value outside it is refused and the run left as it is.</p>
     </section>
   );
 }
