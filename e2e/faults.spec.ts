@@ -80,7 +80,7 @@ test('a crashed worker: a fresh one resumes from the last snapshot, training or 
   const url = page.url();
   await inject(page, 'crash');
   const notice = page.getByTestId('notice');
-  await expect(notice).toContainText(/A fresh training worker resumed the run from step \d+/);
+  await expect(notice).toContainText(/The training worker crashed; a fresh one resumed the run from step \d+/);
   const from = Number(/from step (\d+)/.exec((await notice.textContent()) ?? '')![1]);
   expect(from).toBeGreaterThan(3000);
   await waitForStatus(page, 'training');
@@ -115,7 +115,7 @@ test('a worker that crashes while training an uploaded model resumes on that mod
   await expect(page.getByTestId('data-source')).toContainText('six-dim test model');
   await expect.poll(() => stepNow(page), { timeout: 60_000 }).toBeGreaterThan(2000);
   await inject(page, 'crash');
-  await expect(page.getByTestId('notice')).toContainText(/A fresh training worker resumed the run from step \d+/);
+  await expect(page.getByTestId('notice')).toContainText(/The training worker crashed; a fresh one resumed the run from step \d+/);
   const from = Number(/from step (\d+)/.exec((await page.getByTestId('notice').textContent()) ?? '')![1]);
   expect(from).toBeGreaterThan(2000);
   await expect(page.getByTestId('data-source')).toContainText('six-dim test model');

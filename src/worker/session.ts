@@ -398,7 +398,7 @@ export class TrainingSession {
     if (!(await this.postSnapshot(gen, isHistoryStep(engine.step, config.steps)))) return;
     const status = engine.step >= config.steps ? 'done' : then;
     const note = restore
-      ? `A fresh training worker resumed the run from step ${engine.step}, the last snapshot the page had; Adam's moment estimates restarted from zero, so from here the numbers differ slightly from an uninterrupted run.`
+      ? `The training worker crashed; a fresh one resumed the run from step ${engine.step}, the last snapshot the page had; Adam's moment estimates restarted from zero, so from here the numbers differ slightly from an uninterrupted run.`
       : undefined;
     this.setStatus(status, undefined, undefined, note);
     if (status === 'training') this.kick();
