@@ -151,8 +151,12 @@ function SweepBody() {
     if (!worker.current) {
       worker.current = createSweepWorker();
       worker.current.addEventListener('message', onEvent);
-      worker.current.addEventListener('error', (e) => {
-        setError(`the sweep worker failed: ${e.message || 'unknown error'}`);
+      const dead = worker.current;
+      dead.addEventListener('error', (e) => {
+        // A crashed worker is ended; the next run starts a fresh one. The last result stays shown.
+        dead.terminate();
+        if (worker.current === dead) worker.current = null;
+        setError(`the sweep worker failed (${e.message || 'unknown error'}); run the sweep again to start a fresh one.`);
         setStatus('error');
       });
     }
