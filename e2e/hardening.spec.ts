@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 import fc from 'fast-check';
 import { waitForStatus, watchErrors } from './helpers.ts';
 
-const KEYS = ['v', 'seed', 'lambda', 'penalty', 'c', 'norm', 'features', 'lr', 'steps', 'window', 'cut', 'engine', 'input', 'circuit', 'graph', 'eps', 'lp', 'zzz'];
+const KEYS = ['v', 'seed', 'lambda', 'penalty', 'c', 'norm', 'features', 'lr', 'steps', 'window', 'cut', 'engine', 'input', 'circuit', 'graph', 'eps', 'lp', 'fa', 'off', 'na', 'zzz'];
 const NASTY = [
   '<img src=x onerror=window.__pwned=1>',
   '<script>window.__pwned=1</script>',
@@ -35,7 +35,13 @@ test('43 hostile URLs (13 hand-made, 30 generated): no console error, nothing in
     dialogs++;
     void d.dismiss();
   });
-  const hashes = [...NASTY.map((v) => `#v=1&penalty=${encodeURIComponent(v)}&circuit=${encodeURIComponent(v)}`), ...hostileHashes()];
+  const hashes = [
+    ...NASTY.map((v) => {
+      const e = encodeURIComponent(v);
+      return `#v=1&penalty=${e}&circuit=${e}&fa=${e}&off=${e}&na=${e}`;
+    }),
+    ...hostileHashes(),
+  ];
   for (const hash of hashes) {
     await page.goto(`/${hash}`);
     await page.reload();
