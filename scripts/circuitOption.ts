@@ -9,7 +9,7 @@
  */
 import type { BaseModel } from '../src/core/model/baseModel.ts';
 import { PRESETS, modelForCircuit } from '../src/core/model/presets.ts';
-import { quote } from '../src/state/url.ts';
+import { quote } from '../src/core/text.ts';
 import type { CliResult } from './cliOptions.ts';
 
 /** The model `--circuit TEXT` names, or a one-line message naming --circuit (and the position of a formula's mistake). */

@@ -8,7 +8,8 @@ import {
   DEFAULT_TRAIN, NORMS, PENALTIES,
   type NumericKey, type TrainConfig, type TranscoderKind,
 } from '../src/core/config.ts';
-import { MAX_CIRCUIT_LENGTH, quote, readNumber } from '../src/state/url.ts';
+import { quote } from '../src/core/text.ts';
+import { MAX_CIRCUIT_LENGTH, readNumber } from '../src/state/url.ts';
 
 export type CliResult<T> = { ok: true; value: T } | { ok: false; message: string };
 

@@ -15,7 +15,7 @@ import { computeMetrics } from '../core/metrics/metrics.ts';
 import { xorAndModel } from '../core/model/xorAnd.ts';
 import type { CpuTrainer, LossParts } from '../core/transcoder/cpuTrainer.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
-import { GpuEngine, type EngineState } from './gpuEngine.ts';
+import { GpuEngine } from './gpuEngine.ts';
 import { openGpu } from './nodeGpu.ts';
 import { constantValues, gpuLayout, KERNELS, PROGRAMS } from './programs.ts';
 
@@ -88,10 +88,6 @@ function nearEdge(t: CpuTrainer, before: Float64Array, l: number, f: number, del
   return false;
 }
 
-/** Copies a GPU state into the CPU engine's trainers, so both continue from the same float32 numbers. */
-function loadCpu(cpu: CpuEngine, state: EngineState): void {
-  cpu.importStateSync(state);
-}
 
 const member = (kind: MemberSpec['kind'], config: Partial<TrainConfig> = {}): MemberSpec => ({ kind, config: { ...DEFAULT_TRAIN, ...config } });
 
@@ -138,7 +134,7 @@ describe.skipIf(typeof opened === 'string')('GpuEngine on Dawn', () => {
     let events = 0;
     for (let block = 0; block < 50; block++) {
       const state = await gpuEngine.exportState();
-      loadCpu(cpu, state);
+      cpu.importStateSync(state);
       await gpuEngine.train(10);
       cpu.trainSync(10);
       let ok = true;
@@ -146,7 +142,7 @@ describe.skipIf(typeof opened === 'string')('GpuEngine on Dawn', () => {
       if (ok) continue;
       await gpuEngine.importState(state);
       for (let j = 0; j < 10; j++) {
-        loadCpu(cpu, await gpuEngine.exportState());
+        cpu.importStateSync(await gpuEngine.exportState());
         const before = cpu.trainers.map((t) => Float64Array.from(t.params));
         await gpuEngine.train(1);
         cpu.trainSync(1);
@@ -286,7 +282,7 @@ describe.skipIf(typeof opened === 'string')('GpuEngine on Dawn', () => {
     await expect(engine.train(1)).rejects.toThrow(/lost/);
     // The CPU engine continues from the host copy, as the worker's fallback does.
     const cpu = new CpuEngine(model, members);
-    loadCpu(cpu, await engine.exportState());
+    cpu.importStateSync(await engine.exportState());
     cpu.trainSync(10);
     expect(cpu.step).toBe(50);
     expect(Number.isFinite(cpu.lossParts(0).loss)).toBe(true);

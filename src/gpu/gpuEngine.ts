@@ -31,8 +31,6 @@ export interface GpuEngineOptions {
   onLost?: (loss: DeviceLoss & { step: number }) => void;
 }
 
-export type { EngineState, MemberState } from '../core/engine.ts';
-
 /** How long a failed read-back waits for the device's loss to be reported before calling it something else. */
 const LOSS_GRACE_MS = 2000;
 

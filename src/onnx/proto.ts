@@ -35,12 +35,3 @@ export function parseIndexList(s: string, limit: number): number[] | null {
   return out;
 }
 
-/**
- * A name or value from a file, fit to quote in a message: control characters become spaces and
- * anything past `max` characters an ellipsis, so a hostile file cannot flood the banner.
- */
-export function brief(s: string | null | undefined, max = 40): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = (s ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
-}

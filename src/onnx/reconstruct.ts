@@ -7,7 +7,8 @@
 import onnxProto from 'onnx-proto';
 import { enumerateSigns, type BaseModel, type MlpLayer } from '../core/model/baseModel.ts';
 import { inputName, maskName, mlpInName, mlpOutName, RESID_FINAL } from './names.ts';
-import { brief, int, type GraphInfo, type NodeInfo, type TensorInfo } from './proto.ts';
+import { brief, quote } from '../core/text.ts';
+import { int, type GraphInfo, type NodeInfo, type TensorInfo } from './proto.ts';
 import type { ModelInfo, Result } from './validate.ts';
 
 const { onnx } = onnxProto;
@@ -34,12 +35,12 @@ class NoMatch extends Error {}
  * declare any shape, and the page allocates only what the file's bytes back.
  */
 function tensorSize(t: TensorInfo, dims: number[], bytesPerValue: number): number {
-  const name = brief(t.name);
-  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new NoMatch(`the weight '${name}' has shape [${brief(dims.join(', '))}]`);
+  const name = quote(t.name);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new NoMatch(`the weight ${name} has shape [${brief(dims.join(', '))}]`);
   const size = dims.reduce((a, b) => a * b, 1);
   const raw = t.rawData?.length ?? 0;
   const held = raw > 0 ? raw / bytesPerValue : bytesPerValue === 4 ? (t.floatData?.length ?? 0) : (t.doubleData?.length ?? 0);
-  if (held !== size) throw new NoMatch(`the weight '${name}' has shape [${brief(dims.join(', '))}] but holds ${held} values`);
+  if (held !== size) throw new NoMatch(`the weight ${name} has shape [${brief(dims.join(', '))}] but holds ${held} values`);
   return size;
 }
 
@@ -47,7 +48,7 @@ function tensorValues(t: TensorInfo): Constant {
   const dims = (t.dims ?? []).map((d) => int(d) ?? 0);
   const raw = t.rawData && t.rawData.length ? t.rawData : null;
   const isFloat = t.dataType === onnx.TensorProto.DataType.FLOAT;
-  if (!isFloat && t.dataType !== onnx.TensorProto.DataType.DOUBLE) throw new NoMatch(`the weight '${brief(t.name)}' is not floating point`);
+  if (!isFloat && t.dataType !== onnx.TensorProto.DataType.DOUBLE) throw new NoMatch(`the weight ${quote(t.name)} is not floating point`);
   const size = tensorSize(t, dims, isFloat ? 4 : 8);
   const values = new Float64Array(size);
   if (isFloat) {
@@ -79,13 +80,13 @@ class Graph {
   /** The node that writes `name`, required to be one of `ops`. */
   node(name: string, ops: string[]): Node {
     const n = this.producer.get(name);
-    if (!n || !ops.includes(n.opType)) throw new NoMatch(`'${brief(name)}' is not computed by ${ops.join(' or ')}`);
+    if (!n || !ops.includes(n.opType)) throw new NoMatch(`${quote(name)} is not computed by ${ops.join(' or ')}`);
     return n;
   }
 
   constant(name: string): Constant {
     const c = this.constants.get(name);
-    if (!c) throw new NoMatch(`'${brief(name)}' is not a constant weight`);
+    if (!c) throw new NoMatch(`${quote(name)} is not a constant weight`);
     return c;
   }
 }
@@ -104,7 +105,7 @@ function attrFloat(n: Node, name: string, fallback: number): number {
 function other(n: Node, known: string): string {
   if (n.input[0] === known) return n.input[1];
   if (n.input[1] === known) return n.input[0];
-  throw new NoMatch(`'${brief(n.output[0])}' does not read '${brief(known)}'`);
+  throw new NoMatch(`${quote(n.output[0])} does not read ${quote(known)}`);
 }
 
 /** A [rows, cols] row-major matrix from a constant, transposed from [cols, rows] when asked. */
@@ -144,7 +145,7 @@ function linear(g: Graph, y: string, input: string, fanIn: number, what: string)
     biasName = other(n, mmName);
     mm = g.node(mmName, ['MatMul']);
   }
-  if (mm.input[0] !== input) throw new NoMatch(`${what} does not read '${brief(input)}'`);
+  if (mm.input[0] !== input) throw new NoMatch(`${what} does not read ${quote(input)}`);
   const c = g.constant(mm.input[1]);
   const fanOut = c.dims[1];
   const w = matrix(c, fanIn, fanOut, false, `${what}'s weight`);

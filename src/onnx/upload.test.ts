@@ -2,7 +2,8 @@ import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { xorAndModel } from '../core/model/xorAnd.ts';
 import { encodeModel, exportBaseModel } from './export.ts';
-import { MAX_ROWS, parseInputRows, prepareUpload, validateModelFile } from './upload.ts';
+import { MAX_ROWS } from './limits.ts';
+import { parseInputRows, prepareUpload, validateModelFile } from './upload.ts';
 
 const { onnx } = onnxProto;
 

@@ -4,14 +4,12 @@
  * a bad file at once and the worker can check the same file again before running it.
  */
 import { enumerateSigns, type BaseModel } from '../core/model/baseModel.ts';
-import { MAX_ROWS } from './limits.ts';
+import { DEFAULT_LIMITS, MAX_ROWS, type OnnxLimits } from './limits.ts';
 import { baseModelFromOnnx } from './reconstruct.ts';
-import { DEFAULT_LIMITS, validateOnnx, type ModelInfo, type OnnxLimits, type Result } from './validate.ts';
+import { validateOnnx, type ModelInfo, type Result } from './validate.ts';
 
 /** How the page builds the model's data set: every ±1 combination, or the user's own rows. */
 export type InputEnumeration = { kind: 'signs' } | { kind: 'csv'; rows: number[][] };
-
-export { MAX_ROWS };
 
 /** What the user chose next to the file. */
 export interface UploadChoices {

@@ -5,13 +5,12 @@
 import onnxProto from 'onnx-proto';
 import { DEFAULT_LIMITS, type OnnxLimits } from './limits.ts';
 import { META, inputName, maskName, mlpInName, mlpOutName, RESID_FINAL } from './names.ts';
-import { brief, defaultDimNames, int, parseIndexList, type ModelProto, type ValueInfo } from './proto.ts';
+import { brief, quote } from '../core/text.ts';
+import { defaultDimNames, int, parseIndexList, type ModelProto, type ValueInfo } from './proto.ts';
 
 const { onnx } = onnxProto;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; message: string };
-
-export { DEFAULT_LIMITS, type OnnxLimits };
 
 /**
  * Operators accepted in an uploaded graph: what a linear-and-ReLU residual MLP exports to from
@@ -44,7 +43,7 @@ const FLOAT = onnx.TensorProto.DataType.FLOAT;
 /** The first few names, each quoted briefly, so a file with thousands of them gets a short message. */
 const quoteList = (names: string[]): string => {
   if (names.length === 0) return 'none';
-  const shown = names.slice(0, 6).map((n) => `'${brief(n)}'`).join(', ');
+  const shown = names.slice(0, 6).map((n) => quote(n)).join(', ');
   return names.length > 6 ? `${shown} and ${names.length - 6} more` : shown;
 };
 
@@ -86,13 +85,13 @@ function dimSize(v: ValueInfo, axis: number): number | null {
 
 function checkFloatTensor(v: ValueInfo, rank: number, role: string): string | null {
   const t = v.type?.tensorType;
-  if (!t) return `The ${role} '${brief(v.name)}' is not a tensor; it must be a float32 tensor (see ${README}).`;
+  if (!t) return `The ${role} ${quote(v.name)} is not a tensor; it must be a float32 tensor (see ${README}).`;
   if (t.elemType !== FLOAT) {
     const type = onnx.TensorProto.DataType[t.elemType ?? 0] ?? `type ${t.elemType}`;
-    return `The ${role} '${brief(v.name)}' is ${type.toLowerCase()}; it must be float32, so cast the model to float before exporting.`;
+    return `The ${role} ${quote(v.name)} is ${type.toLowerCase()}; it must be float32, so cast the model to float before exporting.`;
   }
   const r = t.shape?.dim?.length;
-  if (r !== undefined && r !== rank) return `The ${role} '${brief(v.name)}' has ${r} axes; it must have ${rank} (see ${README}).`;
+  if (r !== undefined && r !== rank) return `The ${role} ${quote(v.name)} has ${r} axes; it must have ${rank} (see ${README}).`;
   return null;
 }
 
@@ -100,17 +99,17 @@ function checkGraph(proto: ModelProto, limits: OnnxLimits): Result<Omit<ModelInf
   const g = proto.graph;
   if (!g || !g.node || g.node.length === 0) return { ok: false, message: 'The file holds no model graph; it is not an ONNX model, so export it again.' };
   for (const opset of proto.opsetImport ?? []) {
-    if (opset.domain && opset.domain !== 'ai.onnx') return { ok: false, message: `The model uses the custom operator domain '${brief(opset.domain)}'; export with standard ONNX operators only.` };
+    if (opset.domain && opset.domain !== 'ai.onnx') return { ok: false, message: `The model uses the custom operator domain ${quote(opset.domain)}; export with standard ONNX operators only.` };
   }
   for (const n of g.node) {
-    if (n.domain && n.domain !== 'ai.onnx') return { ok: false, message: `The model uses '${brief(n.opType)}' from domain '${brief(n.domain)}'; export with standard ONNX operators only.` };
+    if (n.domain && n.domain !== 'ai.onnx') return { ok: false, message: `The model uses ${quote(n.opType)} from domain ${quote(n.domain)}; export with standard ONNX operators only.` };
     if (!ALLOWED_OPS.has(n.opType ?? '')) {
-      return { ok: false, message: `The model uses the operator '${brief(n.opType)}', which is not supported here; use only ${[...ALLOWED_OPS].join(', ')}.` };
+      return { ok: false, message: `The model uses the operator ${quote(n.opType)}, which is not supported here; use only ${[...ALLOWED_OPS].join(', ')}.` };
     }
   }
   for (const t of g.initializer ?? []) {
     if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
-      return { ok: false, message: `The weight '${brief(t.name)}' is stored in a separate file; export with the weights inside the .onnx file.` };
+      return { ok: false, message: `The weight ${quote(t.name)} is stored in a separate file; export with the weights inside the .onnx file.` };
     }
   }
   // Older IR versions also list initializers as graph inputs; those are weights, not inputs.
@@ -194,15 +193,15 @@ export function validateOnnx(bytes: Uint8Array, limits: OnnxLimits = DEFAULT_LIM
 
   const dimNames = pick(META.dimNames, 'dimNames', (s) => s.split(',').map((n) => n.trim()), defaultDimNames(dims));
   if (dimNames.length !== dims || dimNames.some((n) => n === '') || new Set(dimNames).size !== dims) {
-    return { ok: false, message: `The metadata '${META.dimNames}' must list ${dims} distinct names separated by commas; it lists '${brief(meta.get(META.dimNames))}'. Fix it or leave it out.` };
+    return { ok: false, message: `The metadata '${META.dimNames}' must list ${dims} distinct names separated by commas; it lists ${quote(meta.get(META.dimNames))}. Fix it or leave it out.` };
   }
   const outputDim = pick(META.outputDim, 'outputDim', (s) => (/^\d+$/.test(s.trim()) ? Number(s) : -1), dims - 1);
   if (outputDim < 0 || outputDim >= dims) {
-    return { ok: false, message: `The metadata '${META.outputDim}' must be a residual dim index from 0 to ${dims - 1}; it is '${brief(meta.get(META.outputDim))}'.` };
+    return { ok: false, message: `The metadata '${META.outputDim}' must be a residual dim index from 0 to ${dims - 1}; it is ${quote(meta.get(META.outputDim))}.` };
   }
   const inputDims = pick(META.inputDims, 'inputDims', (s) => parseIndexList(s, dims), Array.from({ length: nInputs }, (_, j) => j));
   if (inputDims === null || inputDims.length !== nInputs || new Set(inputDims).size !== nInputs) {
-    return { ok: false, message: `The metadata '${META.inputDims}' must list ${nInputs} distinct residual dim indices below ${dims}; it is '${brief(meta.get(META.inputDims))}'.` };
+    return { ok: false, message: `The metadata '${META.inputDims}' must list ${nInputs} distinct residual dim indices below ${dims}; it is ${quote(meta.get(META.inputDims))}.` };
   }
   const neuronNames: string[][] = [];
   for (let l = 0; l < layers; l++) {

@@ -8,9 +8,9 @@
  * the model is checked where the model is known (fitInterventions).
  */
 import type { Ablation } from '../core/model/baseModel.ts';
+import { quote } from '../core/text.ts';
 import { MAX_INTERVENTIONS, type SavedInterventions } from './savedRecords.ts';
 import type { FeatureAblation } from './store.ts';
-import { quote } from './url.ts';
 
 /** The URL keys, in the order they are written. */
 export const INTERVENTION_KEYS = ['fa', 'off', 'na'] as const;

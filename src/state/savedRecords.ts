@@ -7,7 +7,8 @@ import type { ExperimentConfig } from '../core/config.ts';
 import type { Ablation } from '../core/model/baseModel.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
 import type { FeatureAblation } from './store.ts';
-import { formatCuts, parseHash, quote } from './url.ts';
+import { CONTROL_CHARS, quote } from '../core/text.ts';
+import { formatCuts, parseHash } from './url.ts';
 
 /** Most experiments one browser keeps; saving another asks the user to delete one first. */
 export const MAX_SAVED = 200;
@@ -66,12 +67,10 @@ export interface SkippedEntry {
   message: string;
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** A name the user typed, cleaned (control characters dropped, spaces collapsed) and bounded. */
 export function cleanName(text: string): Result<string> {
-  const name = text.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
+  const name = text.replace(CONTROL_CHARS, ' ').replace(/\s+/g, ' ').trim();
   if (name === '') return { ok: false, message: 'Give the experiment a name.' };
   if (name.length > MAX_NAME_LENGTH) {
     return { ok: false, message: `Names are at most ${MAX_NAME_LENGTH} characters; this one has ${name.length}.` };
@@ -94,7 +93,7 @@ export function readHash(value: unknown): Result<string> {
   if (typeof value !== 'string') return { ok: false, message: 'its hash is not text' };
   const hash = value.replace(/^#/, '');
   if (hash.length > MAX_HASH_LENGTH) return { ok: false, message: `its hash is ${hash.length} characters long (limit ${MAX_HASH_LENGTH})` };
-  if (new RegExp(CONTROL.source).test(hash)) return { ok: false, message: 'its hash holds control characters' };
+  if (new RegExp(CONTROL_CHARS.source).test(hash)) return { ok: false, message: 'its hash holds control characters' };
   return { ok: true, value: hash };
 }
 
@@ -162,7 +161,7 @@ export function readRecord(key: IDBValidKey, value: unknown): Result<SavedExperi
   if (typeof value.name !== 'string') return { ok: false, message: 'its name is not text' };
   const name = cleanName(value.name);
   if (!name.ok) return { ok: false, message: `its name is not valid (${name.message})` };
-  const model = typeof value.model === 'string' ? value.model.replace(CONTROL, ' ').slice(0, 300) : '';
+  const model = typeof value.model === 'string' ? value.model.replace(CONTROL_CHARS, ' ').slice(0, 300) : '';
   const state = readState(value);
   if (!state.ok) return state;
   const record: SavedExperiment = { v: RECORD_VERSION, id: value.id, name: name.value, model, ...state.value };

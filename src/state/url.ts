@@ -18,6 +18,7 @@ import {
   type Cut, type ExperimentConfig, type NumericKey,
 } from '../core/config.ts';
 import { XOR_AND_DIMS } from '../core/model/xorAnd.ts';
+import { quote } from '../core/text.ts';
 
 /** The hash format this code writes; a link without `v` is read as this version. */
 export const FORMAT_VERSION = 1;
@@ -78,13 +79,6 @@ export function readNumber(key: NumericKey, text: string, max: number = BOUNDS[k
   if (b.integer && !Number.isInteger(value)) return { ok: false, message: `${quote(t)} is not a whole number` };
   // -0 would print as 0 and not survive a round trip.
   return { ok: true, value: value === 0 ? 0 : value };
-}
-
-/** Quotes user text for a message: short, one line, shown as text (React escapes it). */
-export function quote(text: string, limit = 40): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
-  return `'${clean.length > limit ? `${clean.slice(0, limit)}…` : clean}'`;
 }
 
 /** Whether every dim name can be written by itself, so `efgh` means e, f, g, h. */

@@ -5,7 +5,8 @@ import { computeMetrics } from '../core/metrics/metrics.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
 import { xorAndModel } from '../core/model/xorAnd.ts';
 import { cpuTrainer, modelData, transcoderLayout } from '../core/run.ts';
-import type { EngineState, GpuEngine } from '../gpu/gpuEngine.ts';
+import type { EngineState } from '../core/engine.ts';
+import type { GpuEngine } from '../gpu/gpuEngine.ts';
 import { FallbackEngine } from './engines.ts';
 import {
   checkSweep, DEFAULT_SWEEP, memberCount, runSweep, sweepCsv, sweepLambdas, sweepMembers, sweepParameters, SWEEP_BOUNDS, totalMse,
