@@ -3,6 +3,7 @@
  * without a link, then keep the experiment on the page autosaved.
  */
 import { useGraphStore } from './graphStore.ts';
+import { interventionsChanged } from './interventionCodec.ts';
 import { currentState, lastExperiment, rememberLast, useAutosave, type LastResult } from './saved.ts';
 import { useStore } from './store.ts';
 
@@ -43,8 +44,7 @@ export function startAutosave(now: boolean): void {
   };
   // Snapshots stream into the store many times a second; only what an experiment holds schedules a write.
   useStore.subscribe((s, p) => {
-    if (s.config !== p.config || s.featureAblations !== p.featureAblations || s.pairsOff !== p.pairsOff
-      || s.neuronAblations !== p.neuronAblations || s.scrubStep !== p.scrubStep) schedule();
+    if (s.config !== p.config || interventionsChanged(s, p) || s.scrubStep !== p.scrubStep) schedule();
   });
   useGraphStore.subscribe(schedule);
   window.addEventListener('pagehide', write);

@@ -5,11 +5,13 @@
  *   `off=2*4`       CLT decoder blocks 2 and 4 (indices into its layout's pairs) off,
  *   `na=1.3*0.2`    neuron 3 of layer 1 and neuron 2 of layer 0 of the real model ablated.
  * Parsing never throws; what cannot be read is dropped and reported. Whether an index fits
- * the model is checked where the model is known (fitInterventions).
+ * the model is checked where the model is known (fitToModel).
  */
-import type { Ablation } from '../core/model/baseModel.ts';
+import type { Ablation, BaseModel } from '../core/model/baseModel.ts';
+import { transcoderLayout } from '../core/run.ts';
+import type { ExperimentConfig } from '../core/config.ts';
 import { quote } from '../core/text.ts';
-import { MAX_INTERVENTIONS, type SavedInterventions } from './savedRecords.ts';
+import { fitInterventions, MAX_INTERVENTIONS, type SavedInterventions } from './savedRecords.ts';
 import type { FeatureAblation } from './store.ts';
 
 /** The URL keys, in the order they are written. */
@@ -80,4 +82,14 @@ export function droppedProblem(all: SavedInterventions, fitted: SavedInterventio
   const dropped = all.featureAblations.length - fitted.featureAblations.length + all.pairsOff.length - fitted.pairsOff.length
     + all.neuronAblations.length - fitted.neuronAblations.length;
   return dropped > 0 ? `${dropped} intervention${dropped === 1 ? '' : 's'} in the link name a layer, feature, block or neuron this model does not have; ignored.` : null;
+}
+
+/** The interventions that fit `model` under `config` (its CLT's decoder blocks included). */
+export function fitToModel(iv: SavedInterventions, model: BaseModel, config: ExperimentConfig): SavedInterventions {
+  return fitInterventions(iv, model, config, transcoderLayout('clt', model, config).pairs.length);
+}
+
+/** Whether the interventions differ between two states of the store (each list is replaced on change). */
+export function interventionsChanged(a: SavedInterventions, b: SavedInterventions): boolean {
+  return a.featureAblations !== b.featureAblations || a.pairsOff !== b.pairsOff || a.neuronAblations !== b.neuronAblations;
 }

@@ -10,9 +10,9 @@ import type { Fault, WorkerEvent } from '../worker/protocol.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
 import { xorAndModel } from '../core/model/xorAnd.ts';
-import { transcoderLayout } from '../core/run.ts';
-import { droppedProblem, formatInterventions, INTERVENTION_KEYS, NO_INTERVENTIONS, parseInterventions } from './interventionCodec.ts';
-import { fitInterventions } from './savedRecords.ts';
+import {
+  droppedProblem, fitToModel, formatInterventions, INTERVENTION_KEYS, interventionsChanged, NO_INTERVENTIONS, parseInterventions,
+} from './interventionCodec.ts';
 import { currentGraphText, loadGraphState, useGraphStore } from './graphStore.ts';
 import { parseHash, serializeHash } from './url.ts';
 
@@ -122,8 +122,7 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
 
   /** Applies the link's interventions once its config has replaced (and maybe restarted) the run. */
   const applyLinked = (model: BaseModel, config: ExperimentConfig): string[] => {
-    const pairs = transcoderLayout('clt', model, config).pairs.length;
-    const fitted = fitInterventions(linked.value, model, config, pairs);
+    const fitted = fitToModel(linked.value, model, config);
     store.setState(fitted);
     const dropped = droppedProblem(linked.value, fitted);
     return [...linked.problems, ...(dropped ? [dropped] : [])];
@@ -170,9 +169,7 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
 
   const unsubGraph = useGraphStore.subscribe(() => writeUrl(store.getState().config));
   const unsubStore = store.subscribe((s, prev) => {
-    if (s.config !== prev.config || s.featureAblations !== prev.featureAblations || s.pairsOff !== prev.pairsOff || s.neuronAblations !== prev.neuronAblations) {
-      writeUrl(s.config);
-    }
+    if (s.config !== prev.config || interventionsChanged(s, prev)) writeUrl(s.config);
     if (s.generation !== prev.generation) restart(s.config);
   });
 

@@ -1,7 +1,7 @@
 /**
  * Saved experiments, kept in this browser's IndexedDB (idb-keyval, store
- * 'transcoder-lab'/'experiments'). An experiment is its location hash (config, cuts, input and
- * graph view) plus what the hash does not hold: the interventions and the scrubbed step.
+ * 'transcoder-lab'/'experiments'). An experiment is its location hash (config, cuts,
+ * interventions, input and graph view) plus the one thing the hash does not hold: the scrubbed step.
  * A record that does not validate (savedRecords.ts) is skipped and reported, and a reopened
  * hash goes through the page's URL parser. Every operation returns a Result and none throws,
  * so a missing or broken IndexedDB leaves the page working.
@@ -9,10 +9,9 @@
 import { createStore, del, delMany, entries, get, keys, set, type UseStore } from 'idb-keyval';
 import { create } from 'zustand';
 import { modelForCircuit } from '../core/model/presets.ts';
-import { transcoderLayout } from '../core/run.ts';
 import { shownSnapshot, useStore } from './store.ts';
 import {
-  LAST_KEY, MAX_SAVED, RECORD_PREFIX, RECORD_VERSION, cleanName, fitInterventions, readEntries, readHash, readLast, readRecord,
+  LAST_KEY, MAX_SAVED, RECORD_PREFIX, RECORD_VERSION, cleanName, readEntries, readHash, readLast, readRecord,
   type ExperimentState, type LastExperiment, type Result, type SavedExperiment, type SkippedEntry,
 } from './savedRecords.ts';
 
@@ -59,15 +58,11 @@ export function list(): Promise<Result<{ records: SavedExperiment[]; skipped: Sk
   return attempt(async (store) => readEntries(await entries(store)));
 }
 
-/** The state the page shows now: the hash, interventions and scrubbed step. */
+/** The state the page shows now: the hash (which carries the interventions too) and the scrubbed step. */
 export function currentState(win: Window = window): ExperimentState {
-  const s = useStore.getState();
-  const state: ExperimentState = {
-    hash: win.location.hash.replace(/^#/, ''),
-    interventions: { featureAblations: s.featureAblations, pairsOff: s.pairsOff, neuronAblations: s.neuronAblations },
-  };
-  if (s.scrubStep !== null) state.scrubStep = s.scrubStep;
-  return state;
+  const { scrubStep } = useStore.getState();
+  const hash = win.location.hash.replace(/^#/, '');
+  return scrubStep === null ? { hash } : { hash, scrubStep };
 }
 
 function newId(): string {
@@ -146,16 +141,9 @@ export async function lastExperiment(ms = OP_TIMEOUT_MS): Promise<LastResult> {
   return read.ok ? read : { ok: false, message: `Your last experiment could not be restored: ${read.message}.`, unavailable: false };
 }
 
-/** Sets the saved interventions and scrubbed step, fitted to the model now shown. */
+/** What the hash does not replay: the scrubbed step. */
 export function restoreExtras(state: ExperimentState): void {
-  const s = useStore.getState();
-  const built = modelForCircuit(s.config.circuit);
-  const model = s.uploadedModel?.model ?? (built.ok ? built.value : null);
-  if (model && state.interventions) {
-    const pairs = transcoderLayout('clt', model, s.config).pairs.length;
-    useStore.setState(fitInterventions(state.interventions, model, s.config, pairs));
-  }
-  if (state.scrubStep !== undefined) s.scrubTo(state.scrubStep);
+  if (state.scrubStep !== undefined) useStore.getState().scrubTo(state.scrubStep);
 }
 
 /**

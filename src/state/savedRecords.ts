@@ -27,16 +27,20 @@ export const RECORD_PREFIX = 'exp:';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Interventions beyond cuts, which the hash does not hold. */
+/** Interventions beyond cuts (the hash's fa, off and na keys). */
 export interface SavedInterventions {
   featureAblations: FeatureAblation[];
   pairsOff: number[];
   neuronAblations: Ablation[];
 }
 
-/** The state an experiment restores: its hash (no '#'), interventions and scrubbed step. */
+/** The state an experiment restores: its hash (no '#') and scrubbed step. */
 export interface ExperimentState {
   hash: string;
+  /**
+   * Written by earlier versions of the page next to a hash that carries the same interventions;
+   * still checked on read (a record that fails is suspect), never applied.
+   */
   interventions?: SavedInterventions;
   /** The step the time-travel slider showed; absent when it showed the live run. */
   scrubStep?: number;
