@@ -120,12 +120,13 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
   let graphProblems: string[] = [];
   let linked: ReturnType<typeof parseInterventions> = { value: NO_INTERVENTIONS, problems: [] };
 
-  /** Applies the link's interventions once its config has replaced (and maybe restarted) the run. */
-  const applyLinked = (model: BaseModel, config: ExperimentConfig): string[] => {
+  /** Puts the link's config and interventions (fitted to `model`) on the page, with every problem found. */
+  const open = (model: BaseModel, config: ExperimentConfig, problems: string[]) => {
     const fitted = fitToModel(linked.value, model, config);
-    store.setState(fitted);
     const dropped = droppedProblem(linked.value, fitted);
-    return [...linked.problems, ...(dropped ? [dropped] : [])];
+    store.getState().replaceConfig(config, [...problems, ...linked.problems, ...(dropped ? [dropped] : [])]);
+    // After the config: a restart it causes clears the interventions.
+    store.setState(fitted);
   };
 
   const fromUrl = () => {
@@ -135,17 +136,11 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     const built = modelForCircuit(first.config.circuit);
     if (!built.ok) {
       const problems = [...first.problems, ...graphProblems, `circuit: ${built.message}; using the write-up's model.`];
-      const config = { ...first.config, circuit: '', cuts: [] };
-      store.getState().replaceConfig(config, problems);
-      const ivProblems = applyLinked(xorAndModel(), config);
-      if (ivProblems.length) store.setState({ problems: [...problems, ...ivProblems] });
-      return;
+      return open(xorAndModel(), { ...first.config, circuit: '', cuts: [] }, problems);
     }
     const m = built.value;
     const { config, problems } = parseHash(hash, m.dimNames, m.layers.length, m.n);
-    store.getState().replaceConfig(config, [...problems, ...graphProblems]);
-    const ivProblems = applyLinked(m, config);
-    if (ivProblems.length) store.setState({ problems: [...problems, ...graphProblems, ...ivProblems] });
+    open(m, config, [...problems, ...graphProblems]);
   };
   fromUrl();
   let lastHash = '';

@@ -5,11 +5,8 @@
  */
 import type { Result } from '../onnx/validate.ts';
 import type { TrainerClient } from '../worker/client.ts';
-import type { LoadModelRequest, WorkerEvent } from '../worker/protocol.ts';
+import type { UploadRequest, WorkerEvent } from '../worker/protocol.ts';
 import { useStore, type UploadedModel } from './store.ts';
-
-/** What the page sends besides the model it already validated. */
-export type UploadRequest = Omit<LoadModelRequest, 'type' | 'run' | 'config'>;
 
 export interface UploadFlow {
   /** Sends the file to the worker; resolves when the worker accepted or refused it. */

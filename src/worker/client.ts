@@ -3,7 +3,7 @@
  * that a later start, reset or setConfig replaced are dropped here, so listeners never see them.
  */
 import type { ExperimentConfig } from '../core/config.ts';
-import type { Fault, LoadModelRequest, ResumeRequest, ResumeState, WorkerEvent, WorkerRequest } from './protocol.ts';
+import type { Fault, LoadModelRequest, ResumeRequest, ResumeState, UploadRequest, WorkerEvent, WorkerRequest } from './protocol.ts';
 
 /** What the client needs of a Worker; a MessagePort (DOM or node:worker_threads) fits too. */
 export interface TrainerEndpoint {
@@ -44,8 +44,8 @@ export class TrainerClient {
   /** The loadModel run whose model the page shows, or null for the config's circuit. */
   private upload: number | null = null;
   /** The file behind the current upload, kept so a fresh worker can load it again. */
-  private uploadRequest: Omit<LoadModelRequest, 'type' | 'run' | 'config'> | null = null;
-  private pendingRequest: Omit<LoadModelRequest, 'type' | 'run' | 'config'> | null = null;
+  private uploadRequest: UploadRequest | null = null;
+  private pendingRequest: UploadRequest | null = null;
   private readonly listeners = new Set<TrainerListener>();
   private endpoint: TrainerEndpoint;
   private readonly create: (() => TrainerEndpoint) | null;

@@ -77,6 +77,9 @@ export interface LoadModelRequest {
   config: ExperimentConfig;
 }
 
+/** An uploaded file and the choices made beside it: what the page sends, and again to a fresh worker after a crash. */
+export type UploadRequest = Omit<LoadModelRequest, 'type' | 'run' | 'config'>;
+
 /** The state a run is resumed from: a snapshot's step and every member's parameters. */
 export interface ResumeState {
   step: number;
@@ -96,7 +99,7 @@ export interface ResumeRequest {
   state: ResumeState;
   then: 'training' | 'paused';
   speed: number;
-  upload?: Omit<LoadModelRequest, 'type' | 'run' | 'config'>;
+  upload?: UploadRequest;
 }
 
 /** Failures the reliability tests cause on purpose, each the way the real one happens. */
