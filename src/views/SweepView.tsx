@@ -11,7 +11,7 @@ import { modelForCircuit } from '../core/model/presets.ts';
 import { useStore } from '../state/store.ts';
 import { serializeHash } from '../state/url.ts';
 import {
-  checkSweep, DEFAULT_SWEEP, memberCount, sweepCsv, sweepMembers, SWEEP_BOUNDS, SWEEP_VARIANTS, totalMse, VARIANT_LABEL,
+  checkSweep, chosenVariants, DEFAULT_SWEEP, memberCount, sweepCsv, sweepMembers, SWEEP_BOUNDS, SWEEP_VARIANTS, totalMse, VARIANT_LABEL,
   type SweepEvent, type SweepMember, type SweepRequest, type SweepRow, type SweepSpec, type SweepVariant,
 } from '../worker/sweep.ts';
 import { drawPhasePanel, exact, type PhasePoints } from './charts/phaseDiagram.ts';
@@ -118,10 +118,10 @@ function SweepBody() {
 
   const spec = specOf(form, variants, penalty, config.features);
   const problems = checkSweep(spec, built.ok ? built.value : undefined);
-  const count = problems.length === 0 ? memberCount(spec) : 0;
   // Shown live, also when over the bound, so the user sees how far over.
   const runs = memberCount(spec);
-  const variantCount = memberCount({ ...spec, lambdaCount: 1, seeds: 1 });
+  const count = problems.length === 0 ? runs : 0;
+  const variantCount = chosenVariants(spec).length;
   const plural = (n: number, word: string) => `${Number.isFinite(n) ? n : '?'} ${word}${n === 1 ? '' : 's'}`;
   const sizeText = `${plural(runs, 'run')} (${form.lambdaCount || '?'} λ × ${plural(spec.seeds, 'seed')} × ${plural(variantCount, 'variant')}) of up to ${SWEEP_BOUNDS.members}`;
 

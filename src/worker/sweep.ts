@@ -124,7 +124,7 @@ export function checkSweep(spec: SweepSpec, model?: BaseModel): string[] {
   if (spec.variants.length === 0) problems.push('pick at least one variant');
   const members = memberCount(spec);
   if (members > SWEEP_BOUNDS.members) {
-    const variants = memberCount({ ...spec, lambdaCount: 1, seeds: 1 });
+    const variants = chosenVariants(spec).length;
     problems.push(`${members} transcoders (${spec.lambdaCount} λ × ${spec.seeds} seeds × ${variants} variant${variants === 1 ? '' : 's'}) is more than the ${SWEEP_BOUNDS.members} a sweep may train; use fewer λ values, seeds or variants`);
   } else if (model && problems.length === 0) {
     const parameters = sweepParameters(spec, model);
@@ -136,15 +136,20 @@ export function checkSweep(spec: SweepSpec, model?: BaseModel): string[] {
   return problems;
 }
 
+/** The spec's known variants, each once, in SWEEP_VARIANTS order. */
+export function chosenVariants(spec: SweepSpec): SweepVariant[] {
+  return SWEEP_VARIANTS.filter((v) => spec.variants.includes(v));
+}
+
 /** λ count × seeds × variants (each variant counted once). */
 export function memberCount(spec: SweepSpec): number {
-  return spec.lambdaCount * spec.seeds * SWEEP_VARIANTS.filter((v) => spec.variants.includes(v)).length;
+  return spec.lambdaCount * spec.seeds * chosenVariants(spec).length;
 }
 
 /** The parameters every run of the spec holds on `model`, together. */
 export function sweepParameters(spec: SweepSpec, model: BaseModel): number {
   let perGridPoint = 0;
-  for (const variant of SWEEP_VARIANTS.filter((v) => spec.variants.includes(v))) {
+  for (const variant of chosenVariants(spec)) {
     const { kind, config } = variantConfig(spec, variant, spec.lambdaMin, 0);
     perGridPoint += transcoderLayout(kind, model, config).size;
   }
@@ -173,7 +178,7 @@ export function trainConfigOf(config: TrainConfig): TrainConfig {
 /** Expands a spec into its members, variant-major, then λ, then seed (the rows come back in this order). */
 export function sweepMembers(spec: SweepSpec, base: TrainConfig = DEFAULT_TRAIN): SweepMember[] {
   const lambdas = sweepLambdas(spec.lambdaMin, spec.lambdaMax, spec.lambdaCount);
-  const variants = SWEEP_VARIANTS.filter((v) => spec.variants.includes(v));
+  const variants = chosenVariants(spec);
   const members: SweepMember[] = [];
   for (const variant of variants) {
     for (const lambda of lambdas) {
