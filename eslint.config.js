@@ -14,14 +14,47 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'eval', message: 'no eval (CSP)' }],
     },
   },
-  {
-    // core/ is pure: no DOM, no worker, no other project folder.
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['../../gpu/*', '../../onnx/*', '../../worker/*', '../../state/*', '../../views/*', '../../app/*', 'react', 'react-dom', 'd3', 'd3-*', 'zustand'], message: 'src/core must stay pure TypeScript' },
-      ] }],
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use core/random.ts' }],
-    },
-  },
+  ...layerRules(),
 );
+
+/**
+ * The floors' boundaries (STYLE.md "The shape of the house"): views → state → worker → gpu | onnx
+ * → core. An import string is relative, so each rule is written per folder depth: from
+ * src/X/a.ts "../" leaves X, from src/X/y/a.ts "../../" does.
+ */
+function layerRules() {
+  const leave = (depth) => `^(\\.\\./){${depth}}`;
+  const packages = (names, message) => names.map((name) => ({ group: [name, `${name}/*`], message }));
+  const pure = packages(['react', 'react-dom', 'd3', 'd3-*', 'zustand', 'idb-keyval', 'onnxruntime-web', 'webgpu'], 'src/core must stay pure TypeScript');
+  const rules = [];
+  for (const depth of [1, 2, 3]) {
+    const files = [`src/core/${'*/'.repeat(depth - 1)}*.ts`];
+    rules.push({
+      files,
+      rules: {
+        'no-restricted-imports': ['error', { patterns: [
+          { regex: leave(depth), message: 'src/core imports nothing outside src/core' },
+          ...pure,
+        ] }],
+        'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use core/random.ts' }],
+      },
+    });
+    for (const [folder, allowed, message] of [
+      ['gpu', '(core)/', 'src/gpu imports only src/core'],
+      ['onnx', '(core)/', 'src/onnx imports only src/core'],
+      ['worker', '(core|gpu|onnx|worker)/|\\.\\./models/', 'src/worker imports neither state nor views'],
+      ['state', '(core|worker|state)/', 'src/state imports neither views nor onnx (it reaches onnx through the worker)'],
+    ]) {
+      rules.push({
+        files: [`src/${folder}/${'*/'.repeat(depth - 1)}*.{ts,tsx}`],
+        rules: {
+          'no-restricted-imports': ['error', { patterns: [
+            { regex: `${leave(depth)}(?!${allowed})`, message },
+            ...(folder === 'state' || folder === 'worker' ? [] : packages(['react', 'react-dom', 'd3', 'zustand', 'idb-keyval'], message)),
+          ] }],
+        },
+      });
+    }
+  }
+  return rules;
+}

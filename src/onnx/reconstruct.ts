@@ -9,7 +9,8 @@ import { enumerateSigns, type BaseModel, type MlpLayer } from '../core/model/bas
 import { inputName, maskName, mlpInName, mlpOutName, RESID_FINAL } from './names.ts';
 import { brief, quote } from '../core/text.ts';
 import { int, type GraphInfo, type NodeInfo, type TensorInfo } from './proto.ts';
-import type { ModelInfo, Result } from './validate.ts';
+import type { ModelInfo } from '../core/model/modelInfo.ts';
+import type { Result } from '../core/result.ts';
 
 const { onnx } = onnxProto;
 /** A decoded node with its repeated fields filled in (protobufjs leaves absent ones empty). */

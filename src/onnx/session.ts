@@ -6,7 +6,9 @@ import type * as OrtModule from 'onnxruntime-web';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import type { ForwardResult } from '../core/model/baseModel.ts';
 import { inputName, maskName, mlpInName, mlpOutName, RESID_FINAL } from './names.ts';
-import { validateOnnx, type ModelInfo, type Result } from './validate.ts';
+import { validateOnnx } from './validate.ts';
+import type { ModelInfo } from '../core/model/modelInfo.ts';
+import type { Result } from '../core/result.ts';
 
 export { baseModelFromOnnx } from './reconstruct.ts';
 

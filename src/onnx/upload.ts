@@ -6,7 +6,9 @@
 import { enumerateSigns, type BaseModel } from '../core/model/baseModel.ts';
 import { DEFAULT_LIMITS, MAX_ROWS, type OnnxLimits } from './limits.ts';
 import { baseModelFromOnnx } from './reconstruct.ts';
-import { validateOnnx, type ModelInfo, type Result } from './validate.ts';
+import { validateOnnx } from './validate.ts';
+import type { ModelInfo } from '../core/model/modelInfo.ts';
+import type { Result } from '../core/result.ts';
 
 /** How the page builds the model's data set: every ±1 combination, or the user's own rows. */
 export type InputEnumeration = { kind: 'signs' } | { kind: 'csv'; rows: number[][] };

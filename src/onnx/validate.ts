@@ -6,11 +6,11 @@ import onnxProto from 'onnx-proto';
 import { DEFAULT_LIMITS, type OnnxLimits } from './limits.ts';
 import { META, inputName, maskName, mlpInName, mlpOutName, RESID_FINAL } from './names.ts';
 import { brief, quote } from '../core/text.ts';
+import type { ModelInfo } from '../core/model/modelInfo.ts';
+import type { Result } from '../core/result.ts';
 import { defaultDimNames, int, parseIndexList, type ModelProto, type ValueInfo } from './proto.ts';
 
 const { onnx } = onnxProto;
-
-export type Result<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /**
  * Operators accepted in an uploaded graph: what a linear-and-ReLU residual MLP exports to from
@@ -21,21 +21,6 @@ export const ALLOWED_OPS: ReadonlySet<string> = new Set([
   'Transpose', 'Reshape', 'Unsqueeze', 'Squeeze', 'Concat', 'Slice', 'Gather', 'Cast', 'Shape',
 ]);
 
-/** What the page needs to know about a valid base model. */
-export interface ModelInfo {
-  name: string;
-  layers: number;
-  /** Residual width D. */
-  dims: number;
-  nInputs: number;
-  dimNames: string[];
-  outputDim: number;
-  inputDims: number[];
-  /** Per layer; empty where the file does not name its neurons. */
-  neuronNames: string[][];
-  /** Which of name, dimNames, outputDim, inputDims were not in the metadata and took defaults. */
-  defaulted: ('name' | 'dimNames' | 'outputDim' | 'inputDims')[];
-}
 
 const README = 'models/README.md';
 const FLOAT = onnx.TensorProto.DataType.FLOAT;

@@ -9,10 +9,11 @@
 import { createStore, del, delMany, entries, get, keys, set, type UseStore } from 'idb-keyval';
 import { create } from 'zustand';
 import { modelForCircuit } from '../core/model/presets.ts';
+import type { Result } from '../core/result.ts';
 import { shownSnapshot, useStore } from './store.ts';
 import {
   LAST_KEY, MAX_SAVED, RECORD_PREFIX, RECORD_VERSION, cleanName, readEntries, readHash, readLast, readRecord,
-  type ExperimentState, type LastExperiment, type Result, type SavedExperiment, type SkippedEntry,
+  type ExperimentState, type LastExperiment, type SavedExperiment, type SkippedEntry,
 } from './savedRecords.ts';
 
 export * from './savedRecords.ts';

@@ -5,6 +5,7 @@
  */
 import type { ExperimentConfig } from '../core/config.ts';
 import type { Ablation } from '../core/model/baseModel.ts';
+import type { Result } from '../core/result.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
 import type { FeatureAblation } from './store.ts';
 import { CONTROL_CHARS, quote } from '../core/text.ts';
@@ -25,7 +26,6 @@ export const LAST_KEY = 'last';
 /** Saved experiments are stored under this prefix and their id. */
 export const RECORD_PREFIX = 'exp:';
 
-export type Result<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /** Interventions beyond cuts (the hash's fa, off and na keys). */
 export interface SavedInterventions {

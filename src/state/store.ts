@@ -7,9 +7,9 @@ import { DEFAULT_EXPERIMENT, type Cut, type ExperimentConfig, type TrainConfig, 
 import type { EngineName } from '../core/engine.ts';
 import type { Ablation, BaseModel } from '../core/model/baseModel.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
-import type { ModelInfo } from '../onnx/validate.ts';
+import type { ModelInfo } from '../core/model/modelInfo.ts';
 import type { DataEvent } from '../worker/protocol.ts';
-import { NO_HIGHLIGHT, type Highlight } from '../views/types.ts';
+import { NO_HIGHLIGHT, type Highlight } from './highlight.ts';
 
 export type RunStatus = 'idle' | 'training' | 'paused' | 'done' | 'error';
 

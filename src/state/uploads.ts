@@ -3,7 +3,7 @@
  * the worker has accepted it (its `data` event of the new run) switches the page's model, so a
  * refused file never disturbs the running experiment. Refusals go to the error banner.
  */
-import type { Result } from '../onnx/validate.ts';
+import type { Result } from '../core/result.ts';
 import type { TrainerClient } from '../worker/client.ts';
 import type { UploadRequest, WorkerEvent } from '../worker/protocol.ts';
 import { useStore, type UploadedModel } from './store.ts';

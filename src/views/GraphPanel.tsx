@@ -13,7 +13,7 @@ import { fmt } from './charts/tooltip.ts';
 import { GraphCard, featureAblationsOf, isAblated } from './GraphCard.tsx';
 import { displayGraph, nodeLines, prettyId, type DisplayEdge, type DisplayNode } from './graphDisplay.ts';
 import { downloadJson, downloadPng, downloadSvg } from './graphExport.ts';
-import { NO_HIGHLIGHT, type Highlight } from './types.ts';
+import { NO_HIGHLIGHT, type Highlight } from '../state/highlight.ts';
 
 export interface GraphPanelProps {
   kind: TranscoderKind;

@@ -6,7 +6,8 @@ import type { TranscoderSnapshot } from '../core/snapshot.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
 import { drawHeatmap, type HeatmapHandle, type HeatmapOptions } from './charts/heatmap.ts';
 import { fmt } from './charts/tooltip.ts';
-import { NO_HIGHLIGHT, type Highlight, type ViewProps } from './types.ts';
+import { NO_HIGHLIGHT, type Highlight } from '../state/highlight.ts';
+import type { ViewProps } from './types.ts';
 import './heatmaps.css';
 
 export const KIND_LABEL: Record<TranscoderKind, string> = { clt: 'CLT', plt: 'PLT' };

@@ -1,16 +1,10 @@
 /** What every view receives: the model, the run's layouts, the snapshot shown, the highlight. */
-import type { ExperimentConfig, TranscoderKind } from '../core/config.ts';
+import type { ExperimentConfig } from '../core/config.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
+import type { Highlight } from '../state/highlight.ts';
 
-/** What the pointer is on; every view highlights the same input or feature. */
-export interface Highlight {
-  input: number | null;
-  feature: { kind: TranscoderKind; layer: number; index: number } | null;
-}
-
-export const NO_HIGHLIGHT: Highlight = { input: null, feature: null };
 
 export interface ViewProps {
   model: BaseModel;

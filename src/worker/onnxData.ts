@@ -7,7 +7,7 @@
 import { cutMasks, forward, type BaseModel, type ForwardResult } from '../core/model/baseModel.ts';
 import { trainingData, type TrainingData } from '../core/transcoder/data.ts';
 import { openOnnxModel, type OrtOptions } from '../onnx/session.ts';
-import type { Result } from '../onnx/validate.ts';
+import type { Result } from '../core/result.ts';
 
 /** Largest |ONNX − TypeScript| accepted per activation, relative to the activation scale. */
 export const PARITY_TOLERANCE = 1e-4;

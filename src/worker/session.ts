@@ -6,6 +6,7 @@
 import { checkBound, NORMS, PENALTIES, BOUNDS, type ExperimentConfig, type NumericKey, type TrainConfig } from '../core/config.ts';
 import type { Engine, MemberSpec } from '../core/engine.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
+import type { Result } from '../core/result.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
 import { transcoderLayout } from '../core/run.ts';
 import { snapshotOf, snapshotTransfers, type TranscoderSnapshot } from '../core/snapshot.ts';
@@ -37,7 +38,6 @@ export type EngineFactory = (
   choice?: ExperimentConfig['engine'],
 ) => Engine | Promise<Engine>;
 
-type Result<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /** Steps between history snapshots for a run of `steps` steps. */
 export function snapshotEvery(steps: number): number {

@@ -13,10 +13,10 @@
  * frontend's "keep influence ≤ threshold" keeps the most influential nodes.
  */
 import type { BaseModel } from '../model/baseModel.ts';
+import type { Result } from '../result.ts';
 import type { AttributionGraph, GraphEdge, GraphNode } from './graph.ts';
 
 /** A boundary's answer: a value, or a message a person can act on. */
-export type Result<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /** One node as circuit-tracer writes it. */
 export interface GraphJsonNode {

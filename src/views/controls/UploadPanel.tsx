@@ -7,7 +7,7 @@
 import { useState, type ChangeEvent } from 'react';
 import { DEFAULT_LIMITS, MAX_ROWS } from '../../onnx/limits.ts';
 import type { InputEnumeration } from '../../onnx/upload.ts';
-import type { ModelInfo } from '../../onnx/validate.ts';
+import type { ModelInfo } from '../../core/model/modelInfo.ts';
 import type { RunController } from '../../state/runner.ts';
 import { useStore } from '../../state/store.ts';
 import { compactNumber } from './rangeText.ts';
