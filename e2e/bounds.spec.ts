@@ -51,8 +51,8 @@ test('range hints show every bound; a features value, a sweep and two uploads pa
   await expect(alert).toHaveText('features must be between 1 and 256');
   await expect(features).toHaveAttribute('aria-invalid', 'true');
   await expect(features).toHaveAccessibleDescription('1–256 features must be between 1 and 256');
-  // Past the field's typing pause: still the same run, the same URL, no new restart notice.
-  await page.waitForTimeout(1200);
+  // Once the field has no typed value waiting for its pause: still the same run, the same URL, no new restart notice.
+  await expect(features).toHaveAttribute('data-pending', 'false');
   expect(await runState(page)).toEqual(before);
   expect(page.url()).not.toContain('features=300');
   await controls.screenshot({ path: 'e2e/screenshots/bounds-controls.png' });

@@ -94,7 +94,8 @@ test('a typed depth-3 circuit rebuilds the model and retrains; a bad formula cha
   await expect(page.getByTestId('circuit')).toHaveAttribute('aria-invalid', 'true');
   await page.getByTestId('circuit-error').scrollIntoViewIfNeeded();
   await shoot(page, 'circuit-error', 'circuit-error');
-  await page.waitForTimeout(500);
+  // The refusal and any restart happen in the same handler, and the URL is written as the config
+  // changes: with the error on screen, nothing is still to come.
   expect(page.url()).toBe(url);
   await expect(page.getByTestId('status')).toHaveAttribute('data-value', 'done');
   await expect(page.getByTestId('step')).toHaveAttribute('data-value', String(STEPS));

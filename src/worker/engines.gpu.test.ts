@@ -4,11 +4,10 @@
  */
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_TRAIN, type TrainConfig } from '../core/config.ts';
-import { CpuEngine, type MemberSpec } from '../core/engine.ts';
+import type { MemberSpec } from '../core/engine.ts';
 import { xorAndModel } from '../core/model/xorAnd.ts';
-import { GpuEngine } from '../gpu/gpuEngine.ts';
 import { openGpu } from '../gpu/nodeGpu.ts';
-import { FallbackEngine } from './engines.ts';
+import { createEngine, FallbackEngine } from './engines.ts';
 
 const model = xorAndModel();
 const opened = await openGpu();
@@ -21,11 +20,10 @@ describe.skipIf(typeof opened === 'string')('fault injection on a real device (D
   test('loseDevice during a chunk: the fallback engine finishes that chunk and the run on the CPU, with one notice', async () => {
     const members = [member('clt', { seed: 5 }), member('plt', { seed: 5 })];
     const notes: string[] = [];
-    const holder: { engine: FallbackEngine | null } = { engine: null };
-    // Its own device (the engine requests one), so destroying it leaves other tests alone.
-    const inner = await GpuEngine.create(gpu, model, members, undefined, { onLost: (l) => holder.engine?.markLost(l.message) });
-    const engine = new FallbackEngine(inner, () => new CpuEngine(model, members, inner.data), (m) => notes.push(m));
-    holder.engine = engine;
+    // The worker's own wiring; its own device (the engine requests one), so destroying it leaves other tests alone.
+    const engine = await createEngine('webgpu', model, members, undefined, gpu, (m) => notes.push(m));
+    expect(engine).toBeInstanceOf(FallbackEngine);
+    if (!(engine instanceof FallbackEngine)) return;
     await engine.train(100);
     // A snapshot reads the parameters, which refreshes the host copy the hand-over starts from.
     expect((await engine.readParams(0)).every(Number.isFinite)).toBe(true);

@@ -116,7 +116,9 @@ describe('TrainingSession over a MessageChannel', () => {
     for (const m of last.members) {
       expect(m.step).toBe(600);
       expect(m.metrics.l0).toHaveLength(2);
-      expect(m.metrics.accuracy).toBeGreaterThanOrEqual(0);
+      // A share of the 16 inputs.
+      expect(m.metrics.accuracy).toBeLessThanOrEqual(1);
+      expect(Number.isInteger(m.metrics.accuracy * 16)).toBe(true);
       expect(Number.isFinite(m.loss.loss)).toBe(true);
       expect(m.params.length).toBeGreaterThan(0);
       expect(m.acts.length).toBe(2 * 16 * 8);
@@ -134,17 +136,13 @@ describe('TrainingSession over a MessageChannel', () => {
     expect(Buffer.from(a[0].buffer).equals(Buffer.from(c[0].buffer))).toBe(false);
   });
 
-  it('streams at least 20 snapshots a second on a long run, and pause stops progress', async () => {
+  // How many snapshots a second, and how much the speed throttle slows a run, are wall-clock
+  // figures: `npm run bench:session` prints them.
+  it('streams live snapshots between history ones on a long run, and pause stops progress', async () => {
     const h = harness();
     h.client.start(LONG);
-    await h.waitFor(isSnapshotAfter(0));
-    const t0 = performance.now();
-    const n0 = h.snapshots().length;
-    await delay(1000);
-    const rate = (h.snapshots().length - n0) / ((performance.now() - t0) / 1000);
-    expect(rate).toBeGreaterThanOrEqual(20);
     // History snapshots come every 667 steps; the rest are live ones between them.
-    expect(h.snapshots().some((e) => !e.history)).toBe(true);
+    await h.waitFor((e): e is SnapshotEvent => e.type === 'snapshot' && !e.history);
 
     h.client.pause();
     const paused = await h.waitFor(isStatus('paused'));
@@ -164,32 +162,15 @@ describe('TrainingSession over a MessageChannel', () => {
     await h.waitFor(isSnapshotAfter(paused.step + 5));
   });
 
-  it('throttles: speed 0.1 trains well under half as fast as speed 1', async () => {
-    const rateAt = async (speed: number): Promise<number> => {
-      const h = harness();
-      h.client.start(LONG, speed);
-      await h.waitFor(isSnapshotAfter(0));
-      const s0 = h.snapshots().at(-1)!.snapshot.step;
-      await delay(600);
-      return h.snapshots().at(-1)!.snapshot.step - s0;
-    };
-    const fast = await rateAt(1);
-    const slow = await rateAt(0.1);
-    expect(slow).toBeGreaterThan(0);
-    expect(slow / fast).toBeLessThan(0.35);
-  });
-
-  it('setConfig restarts from step 0 and drops events of the replaced run', async () => {
+  it('setConfig restarts from step 0 under a new run id (the stale-run filter: TrainerClient, below)', async () => {
     const h = harness();
     h.client.start(LONG);
     await h.waitFor(isSnapshotAfter(100));
     const oldRun = h.client.run;
     h.client.setConfig({ ...LONG, seed: 7 });
-    const from = h.events.length;
     const first = await h.waitFor((e): e is SnapshotEvent => e.type === 'snapshot' && e.run !== oldRun);
     expect(first.snapshot.step).toBe(0);
     expect(first.history).toBe(true);
-    expect(h.events.slice(from).every((e) => e.run === h.client.run)).toBe(true);
     await h.waitFor((e): e is StatusEvent => e.type === 'status' && e.status === 'training' && e.run !== oldRun);
 
     h.client.reset();

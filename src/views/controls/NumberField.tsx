@@ -21,6 +21,8 @@ interface Props {
 export function NumberField({ label, boundKey, value, testId, step = 'any', title, onCommit }: Props) {
   const [text, setText] = useState(String(value));
   const [problem, setProblem] = useState<string | null>(null);
+  // A typed value waiting for its pause; exposed as data-pending so tests can wait for it to settle.
+  const [pending, setPending] = useState(false);
   const timer = useRef<number | undefined>(undefined);
   const id = useId();
   const bound = BOUNDS[boundKey];
@@ -34,6 +36,7 @@ export function NumberField({ label, boundKey, value, testId, step = 'any', titl
 
   const commit = (raw: string) => {
     window.clearTimeout(timer.current);
+    setPending(false);
     const v = Number(raw);
     const why = raw.trim() === '' ? `${boundKey} needs a value` : checkBound(boundKey, v);
     setProblem(why);
@@ -58,10 +61,12 @@ export function NumberField({ label, boundKey, value, testId, step = 'any', titl
         max={bound.max}
         aria-describedby={problem ? `${id}-range ${id}-problem` : `${id}-range`}
         aria-invalid={problem ? true : undefined}
+        data-pending={pending}
         onChange={(e) => {
           setText(e.target.value);
           window.clearTimeout(timer.current);
           const raw = e.target.value;
+          setPending(true);
           timer.current = window.setTimeout(() => commit(raw), 500);
         }}
         onBlur={(e) => commit(e.target.value)}
