@@ -204,9 +204,11 @@ function drawCumulative(el: HTMLElement, rows: readonly CumulativeRow[], layers:
       .attr('stroke-dasharray', r.kind === 'plt' ? '6 3' : r.kind === 'real' ? '2 3' : null).attr('d', line(r.cumulative));
     r.cumulative.forEach((v, l) => {
       const tip = [
-        `${ROW_LABEL[r.kind]}: features in layers ≤ ${l}`,
-        `pooled: ${fmt(100 * v)} % of the positive attribution into the output`,
-        `(summed over ${r.perInput.length} inputs, then normalized; ${r.perInput.length - r.counted} with no feature reaching the output weigh nothing)`,
+        `${ROW_LABEL[r.kind]}: ${r.kind === 'real' ? 'neurons' : 'features'} in layers ≤ ${l}`,
+        `pooled over ${r.perInput.length} inputs: ${fmt(100 * v)} %`,
+        'of the positive attribution into the output',
+        `(summed, then normalized; the ${r.perInput.length - r.counted} inputs`,
+        ' where nothing reaches the output weigh 0)',
         `per input, layers ≤ ${l}:`,
         ...perInputLines(r.perInput, l),
       ];

@@ -73,7 +73,8 @@ function checkIdentities(g: AttributionGraph, tc: TrainedTranscoder, stats: Stat
     if (n.kind === 'feature') routed += (n.bias * n.attribution) / n.value;
   }
   expect(Math.abs(routed - g.output)).toBeLessThan(TOL);
-  const anyFeature = g.nodes.some((n) => n.kind === 'feature' && n.attribution !== 0);
+  // Depth signature: shares of positive feature attribution, so they sum to 1 when any feature has some.
+  const anyFeature = g.nodes.some((n) => n.kind === 'feature' && n.attribution > 0);
   expect(g.cumulativeShare.at(-1)).toBeCloseTo(anyFeature ? 1 : 0, 12);
 }
 
