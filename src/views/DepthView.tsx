@@ -24,7 +24,7 @@ import type { ViewProps } from './types.ts';
 import './views.css';
 import './depth.css';
 
-/** Most inputs whose attribution graphs are averaged; beyond it an evenly spaced sample is used. */
+/** Most inputs whose attribution graphs are pooled; beyond it an evenly spaced sample is used. */
 export const MAX_DEPTH_INPUTS = 64;
 
 const KIND_LABEL: Record<TranscoderKind, string> = { clt: 'CLT', plt: 'PLT' };
@@ -53,7 +53,7 @@ const REAL_COLOUR = '#374151';
 const rowColour = (kind: CumulativeRow['kind']): string => (kind === 'real' ? REAL_COLOUR : KIND_PALETTE[kind][0]);
 
 /**
- * How many inputs to average: all up to MAX_DEPTH_INPUTS, fewer for wide transcoders, since a
+ * How many inputs to pool: all up to MAX_DEPTH_INPUTS, fewer for wide transcoders, since a
  * graph's cost grows with the square of the active features (a 256-feature one gets 4).
  */
 export function depthSampleSize(n: number, features: number): number {
