@@ -84,3 +84,18 @@ test('the depth signature is pooled over inputs and each point reads out every i
   }
   expect(errors).toEqual([]);
 });
+
+test('a compiled circuit gets its own real graph: the superposition control writes half through each layer', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors = watchErrors(page);
+  await openDone(page, `#circuit=${encodeURIComponent('preset:superposition')}&input=10`);
+  await page.getByTestId('view-graphs').scrollIntoViewIfNeeded();
+  const real = page.getByTestId('graph-real');
+  // Input 10 is + − + −: one pattern detector per layer fires, each writing half of e.
+  await expect(real.getByTestId('node-real-e.1')).toHaveCount(1);
+  await expect(real.getByTestId('node-real-e.5')).toHaveCount(1);
+  expect(await real.locator('[data-testid^="node-real-e."]').count()).toBe(2);
+  await expect(page.getByTestId('route-real-0')).toHaveAttribute('data-value', '0.5');
+  await expect(page.getByTestId('route-real-1')).toHaveAttribute('data-value', '0.5');
+  expect(errors).toEqual([]);
+});

@@ -1,6 +1,8 @@
 /** The real model's own graph (SPEC §5) against hand-computed values. */
 import { describe, expect, it } from 'vitest';
 import { enumerateSigns, forward, type BaseModel } from '../model/baseModel.ts';
+import { modelForCircuit } from '../model/presets.ts';
+import { SUPERPOSITION_ID } from '../model/superposition.ts';
 import { xorAndModel } from '../model/xorAnd.ts';
 import { OUTPUT_ID, outputRoutes, type AttributionGraph } from './graph.ts';
 import { neuronKeys, realGraph } from './realGraph.ts';
@@ -93,5 +95,37 @@ describe('realGraph on a hand-made two-layer model with non-unit weights', () =>
   it('two neurons writing the same dim are told apart: y.1, y.2', () => {
     const two: BaseModel = { ...m, layers: [m.layers[0], { ...m.layers[1], hidden: 2, wIn: Float64Array.from([0, 0, 0.5, 1, 0, 0]), bIn: Float64Array.from([-1, 0]), wOut: Float64Array.from([0, 0, 2, 0, 0, 1]), neuronNames: ['p', 'q'] }] };
     expect(neuronKeys(two)).toEqual([['h'], ['y.1', 'y.2']]);
+  });
+});
+
+describe('realGraph on compiled circuits and the superposition control', () => {
+  const models = ['((a XOR b) AND (c XOR d)) XOR e', 'x XOR y', SUPERPOSITION_ID].map((f) => {
+    const r = modelForCircuit(f);
+    if (!r.ok) throw new Error(r.message);
+    return r.value;
+  });
+
+  it('names every neuron uniquely by the dim it writes, and every node is its bias plus its incoming edges', () => {
+    for (const m of models) {
+      const keys = neuronKeys(m).flat();
+      expect(new Set(keys).size).toBe(keys.length);
+      for (let i = 0; i < m.n; i++) {
+        const g = realGraph(m, i);
+        expect(g.output).toBe(forward(m, {}, m.inputs.slice(i * m.inputDims.length, (i + 1) * m.inputDims.length)).resid[m.outputDim]);
+        for (const node of g.nodes) {
+          if (node.kind === 'input') continue;
+          if (node.kind === 'feature') expect(node.value).toBeGreaterThan(0);
+          const sum = g.edges.filter((e) => e.target === node.id).reduce((s, e) => s + e.weight, node.bias);
+          expect(sum).toBeCloseTo(node.value, 12);
+        }
+      }
+    }
+  });
+
+  it('the superposition control: half of each TRUE output comes through layer 0, half through layer 1', () => {
+    const m = models[2];
+    expect(neuronKeys(m)[0]).toEqual(['e.1', 'e.2', 'e.3', 'e.4']);
+    const trueInput = Array.from({ length: m.n }, (_, i) => i).find((i) => realGraph(m, i).output > 0.5)!;
+    expect(outputRoutes(realGraph(m, trueInput)).layer).toEqual([0.5, 0.5]);
   });
 });
