@@ -70,7 +70,7 @@ export function RoutesTable({ columns, layers }: { columns: readonly RoutesColum
       </table>
       <p className="hint">
         Each cell: Σ |weight| of the edges into the output from that row&apos;s nodes, as a share of all edges into the
-        output (hover a cell for the full definition). &quot;—&quot;: nothing reaches the output on this input. The real
+        output, in the whole graph (the pruning slider does not change it; hover a cell for the full definition). &quot;—&quot;: nothing reaches the output on this input. The real
         model&apos;s column is the ground truth; a replacement whose column differs tells a different story of where the
         answer is computed.
       </p>
