@@ -10,7 +10,7 @@ export interface RunResult extends Metrics {
   seed: number;
   steps: number;
   ms?: number;
-  /** Per layer: mean over inputs of the share of |attribution| into the output (SPEC §5). */
+  /** Per layer: the share of positive attribution into the output, pooled over the inputs (SPEC §5, core/attribution/depth.ts). */
   attributionShare: number[];
   /** Running sum of attributionShare (the write-up's Figure 6 measure). */
   cumulativeShare: number[];

@@ -1,12 +1,15 @@
 /**
- * Depth signatures (issue 7): where in depth each replacement does its work. (a) The per-layer
- * L0 profile of CLT vs PLT at the shown step; (b) the cumulative share of |attribution| into
- * the output by layer, averaged over the model's inputs (a deterministic sample for big models).
+ * Depth signatures (issue 7, SPEC §5): where in depth each replacement does its work. (a) The
+ * per-layer L0 profile of CLT vs PLT at the shown step; (b) the cumulative share of positive
+ * attribution into the output by layer, pooled over the model's inputs (a deterministic sample
+ * for big models; see core/attribution/depth.ts), the real model's own line beside them, and
+ * each input's own value on hover.
  */
 import * as d3 from 'd3';
 import { useEffect, useMemo, useRef } from 'react';
 import type { TranscoderKind } from '../core/config.ts';
-import { depthSignature } from '../core/attribution/depth.ts';
+import { depthSignature, pooledDepth, type InputDepth } from '../core/attribution/depth.ts';
+import { realGraph } from '../core/attribution/realGraph.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import { modelData } from '../core/run.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
@@ -21,7 +24,7 @@ import type { ViewProps } from './types.ts';
 import './views.css';
 import './depth.css';
 
-/** Most inputs whose attribution graphs are averaged; beyond it an evenly spaced sample is used. */
+/** Most inputs whose attribution graphs are pooled; beyond it an evenly spaced sample is used. */
 export const MAX_DEPTH_INPUTS = 64;
 
 const KIND_LABEL: Record<TranscoderKind, string> = { clt: 'CLT', plt: 'PLT' };
@@ -34,17 +37,23 @@ export interface L0Row {
   l0: number[];
 }
 
-/** One member's cumulative attribution share by layer. */
+/** One graph family's cumulative attribution share by layer: a member's, or the real model's. */
 export interface CumulativeRow {
-  kind: TranscoderKind;
-  /** Σ_{l ≤ n} of the mean per-layer share of |attribution| into the output. */
+  kind: TranscoderKind | 'real';
+  /** Σ_{l ≤ n} of the pooled per-layer share of positive attribution into the output. */
   cumulative: number[];
-  /** Inputs averaged (those whose graph has some feature attribution). */
+  /** Inputs that weigh in the pooled share (those whose graph has positive feature attribution). */
   counted: number;
+  /** Each input's own signature. */
+  perInput: InputDepth[];
 }
 
+const ROW_LABEL: Record<CumulativeRow['kind'], string> = { ...KIND_LABEL, real: 'real model' };
+const REAL_COLOUR = '#374151';
+const rowColour = (kind: CumulativeRow['kind']): string => (kind === 'real' ? REAL_COLOUR : KIND_PALETTE[kind][0]);
+
 /**
- * How many inputs to average: all up to MAX_DEPTH_INPUTS, fewer for wide transcoders, since a
+ * How many inputs to pool: all up to MAX_DEPTH_INPUTS, fewer for wide transcoders, since a
  * graph's cost grows with the square of the active features (a 256-feature one gets 4).
  */
 export function depthSampleSize(n: number, features: number): number {
@@ -59,13 +68,28 @@ export function sampleInputs(n: number, count: number): number[] {
 }
 
 /**
- * Mean per-layer attribution share over the inputs, and its running sum. An input whose graph
- * has no feature attribution at all has undefined shares, so it is left out, not counted as 0.
+ * Cumulative share of positive attribution by layer, pooled over the sampled inputs
+ * (core/attribution/depth.ts): an input where no feature reaches the output weighs nothing.
  */
-/** Cumulative attribution share by layer over the sampled inputs (core/attribution/depth.ts). */
-export function cumulativeAttribution(tc: TrainedTranscoder, data: TrainingData, model: BaseModel, inputs: readonly number[]): { cumulative: number[]; counted: number } {
-  const { cumulativeShare, counted } = depthSignature(tc, data, model, inputs);
-  return { cumulative: cumulativeShare, counted };
+export function cumulativeAttribution(tc: TrainedTranscoder, data: TrainingData, model: BaseModel, inputs: readonly number[]): Omit<CumulativeRow, 'kind'> {
+  const { cumulativeShare, counted, perInput } = depthSignature(tc, data, model, inputs);
+  return { cumulative: cumulativeShare, counted, perInput };
+}
+
+/** The same for the real model's own graphs (its neurons are the feature nodes). */
+export function realCumulative(model: BaseModel, inputs: readonly number[]): CumulativeRow {
+  const { cumulativeShare, counted, perInput } = pooledDepth(inputs.map((n) => realGraph(model, n)), model.layers.length);
+  return { kind: 'real', cumulative: cumulativeShare, counted, perInput };
+}
+
+/** Per-input read-out lines for the tooltip at layer ≤ l: "5: 100 %", "—" where nothing reaches the output. */
+export function perInputLines(perInput: readonly InputDepth[], l: number, perLine = 4, maxLines = 8): string[] {
+  const cells = perInput.map((p) => `${String(p.input).padStart(2)}: ${p.cumulative ? `${(100 * p.cumulative[l]).toFixed(0).padStart(3)} %` : '    —'}`);
+  const lines: string[] = [];
+  for (let i = 0; i < cells.length && lines.length < maxLines; i += perLine) lines.push(cells.slice(i, i + perLine).join('  '));
+  const shown = Math.min(cells.length, perLine * maxLines);
+  if (shown < cells.length) lines.push(`… and ${cells.length - shown} more inputs`);
+  return lines;
 }
 
 /** The snapshot's members that match the current layouts (a stale snapshot can outlive a config change for a moment). */
@@ -86,7 +110,8 @@ function l0Rows(snapshot: RunSnapshot, layouts: readonly Layout[], model: BaseMo
 }
 
 function cumulativeRows(snapshot: RunSnapshot, layouts: readonly Layout[], model: BaseModel, data: TrainingData, inputs: readonly number[]): CumulativeRow[] {
-  return matching(snapshot, layouts, model).map(({ member, tc }) => ({ kind: member.kind, ...cumulativeAttribution(tc, data, model, inputs) }));
+  const members = matching(snapshot, layouts, model).map(({ member, tc }) => ({ kind: member.kind, ...cumulativeAttribution(tc, data, model, inputs) }));
+  return [realCumulative(model, inputs), ...members];
 }
 
 const M = { top: 26, right: 10, bottom: 38, left: 48 };
@@ -163,9 +188,9 @@ function drawL0Bars(el: HTMLElement, rows: readonly L0Row[], layers: number): ()
   };
 }
 
-/** One line per member over layers: the running share of |attribution| into the output, 0 to 1. */
+/** One line per member (and the real model) over layers: the running pooled share of positive attribution into the output, 0 to 1. */
 function drawCumulative(el: HTMLElement, rows: readonly CumulativeRow[], layers: number): () => void {
-  const title = 'Cumulative share of |attribution|';
+  const title = 'Cumulative share of positive attribution';
   const { svg, g, iw, ih } = frame(el, title, 'share of output attribution', 'features in layers up to');
   const marks: { el: Element; tip: string[] }[] = [];
   const x = d3.scalePoint<number>().domain(d3.range(layers)).range([0, iw]).padding(0.4);
@@ -173,12 +198,20 @@ function drawCumulative(el: HTMLElement, rows: readonly CumulativeRow[], layers:
   g.append('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${ih})`).call(d3.axisBottom(x).tickFormat((l) => `≤ ${l}`));
   g.append('g').attr('class', 'axis y-axis').call(d3.axisLeft(y).ticks(5, '.0%'));
   for (const r of rows) {
-    const colour = KIND_PALETTE[r.kind][0];
+    const colour = rowColour(r.kind);
     const line = d3.line<number>().x((_, l) => x(l) ?? 0).y((v) => y(v));
-    g.append('path').attr('class', 'series').attr('fill', 'none').attr('stroke', colour).attr('stroke-width', 2)
-      .attr('stroke-dasharray', r.kind === 'plt' ? '6 3' : null).attr('d', line(r.cumulative));
+    g.append('path').attr('class', 'series').attr('fill', 'none').attr('stroke', colour).attr('stroke-width', r.kind === 'real' ? 1.5 : 2)
+      .attr('stroke-dasharray', r.kind === 'plt' ? '6 3' : r.kind === 'real' ? '2 3' : null).attr('d', line(r.cumulative));
     r.cumulative.forEach((v, l) => {
-      const tip = [`${KIND_LABEL[r.kind]}: layers ≤ ${l}`, `${fmt(100 * v)} % of |attribution|`, `mean over ${r.counted} inputs`];
+      const tip = [
+        `${ROW_LABEL[r.kind]}: ${r.kind === 'real' ? 'neurons' : 'features'} in layers ≤ ${l}`,
+        `pooled over ${r.perInput.length} inputs: ${fmt(100 * v)} %`,
+        'of the positive attribution into the output',
+        `(summed, then normalized; the ${r.perInput.length - r.counted} inputs`,
+        ' where nothing reaches the output weigh 0)',
+        `per input, layers ≤ ${l}:`,
+        ...perInputLines(r.perInput, l),
+      ];
       const point = g.append('circle')
         .attr('class', 'depth-point')
         .attr('data-testid', `depth-cum-${r.kind}-${l}`)
@@ -246,6 +279,11 @@ export function DepthView({ model, config, layouts, snapshot }: ViewProps) {
             {r.kind === 'plt' && lines.length > 0 ? ' (dashed line)' : ''}
           </li>
         ))}
+        {lines.length > 0 && (
+          <li>
+            <span className="swatch" style={{ background: REAL_COLOUR }} /> real model (dotted line, right chart: the ground truth)
+          </li>
+        )}
         <li className="legend-note">step {snapshot.step}</li>
       </ul>
       <div className="small-multiples">
@@ -260,19 +298,22 @@ export function DepthView({ model, config, layouts, snapshot }: ViewProps) {
         )}
       </div>
       <p className="view-caption">
-        Left: how many features fire per input in each layer. Right: of all the |attribution| the active features carry
-        into the output, the share held by layers up to each one, averaged over{' '}
+        Left: how many features fire per input in each layer. Right: of all the positive attribution the active features
+        carry into the output (each feature&apos;s total effect, direct and through later features), the share held by
+        layers up to each one, pooled over{' '}
         {sampled
           ? `${inputs.length} evenly spaced inputs of ${model.n} (a cap that keeps the page responsive; wider transcoders get fewer)`
           : `all ${model.n} inputs`}
-        . A CLT that skips layers puts its attribution in early layers: its line climbs close to 100 % while the PLT&apos;s,
+        : summed over the inputs first and normalized once, so an input where no feature reaches the output weighs
+        nothing (hover a point for each input&apos;s own value). The real model&apos;s line is the same measure on its own
+        neurons. A CLT that skips layers puts its attribution in early layers: its line climbs close to 100 % while the PLT&apos;s,
         which follows the real model step by step, is still low, and its bars for the layers it skips shrink towards 0 —
         though the real model needs every layer.
       </p>
       {skipped.map((r) => (
         <p key={r.kind} className="view-caption">
-          {KIND_LABEL[r.kind]}: {inputs.length - r.counted} of {inputs.length} inputs have no active feature reaching the
-          output and are left out of its average.
+          {ROW_LABEL[r.kind]}: {inputs.length - r.counted} of {inputs.length} inputs have no active {r.kind === 'real' ? 'neuron' : 'feature'} reaching the
+          output; they weigh nothing in its pooled share.
         </p>
       ))}
     </section>

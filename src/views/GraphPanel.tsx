@@ -1,14 +1,14 @@
-/** One transcoder's attribution graph: the d3 drawing, layer shares, circuit recovery, node card, grouping and export. */
+/** One transcoder's attribution graph: the d3 drawing, layer shares, node card, grouping and export. */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Cut, TranscoderKind } from '../core/config.ts';
-import { forward, type BaseModel } from '../core/model/baseModel.ts';
+import { forward, type Ablation, type BaseModel } from '../core/model/baseModel.ts';
 import type { AttributionGraph } from '../core/attribution/graph.ts';
-import { circuitRecovery, matchLabels, type FeatureMatch } from '../core/attribution/groundTruth.ts';
+import { matchLabels, type DecoderWrites, type FeatureMatch } from '../core/attribution/groundTruth.ts';
 import { pruneGraph } from '../core/attribution/prune.ts';
 import { exportGraphJson } from '../core/attribution/export.ts';
 import { useStore } from '../state/store.ts';
 import { labelOf, useGraphStore } from '../state/graphStore.ts';
-import { createGraphDrawer, type GraphDrawer } from './charts/graphDrawer.ts';
+import { createGraphDrawer, type GraphDrawer, type GraphScale } from './charts/graphDrawer.ts';
 import { fmt } from './charts/tooltip.ts';
 import { GraphCard, featureAblationsOf, isAblated } from './GraphCard.tsx';
 import { displayGraph, nodeLines, prettyId, type DisplayEdge, type DisplayNode } from './graphDisplay.ts';
@@ -20,12 +20,16 @@ export interface GraphPanelProps {
   model: BaseModel;
   graph: AttributionGraph;
   matches: readonly (readonly (FeatureMatch | null)[])[];
+  /** What each feature's decoder writes (decoderWrites). */
+  writes: readonly (readonly DecoderWrites[])[];
+  /** Maxima shared with the graphs drawn beside it. */
+  scale: GraphScale;
   onHighlight: (h: Highlight) => void;
 }
 
 const pct = (v: number): string => `${(100 * v).toFixed(0)}%`;
 
-export function GraphPanel({ kind, model, graph, matches, onHighlight }: GraphPanelProps) {
+export function GraphPanel({ kind, model, graph, matches, writes, scale, onHighlight }: GraphPanelProps) {
   const KIND = kind.toUpperCase();
   const ui = useGraphStore((s) => s[kind]);
   const threshold = useGraphStore((s) => s.threshold);
@@ -37,21 +41,21 @@ export function GraphPanel({ kind, model, graph, matches, onHighlight }: GraphPa
   const allAblations = useStore((s) => s.featureAblations);
   const toggleFeatureAblation = useStore((s) => s.toggleFeatureAblation);
   const cuts = useStore((s) => s.config.cuts);
+  const neuronAblations = useStore((s) => s.neuronAblations);
   const [groupLabel, setGroupLabel] = useState('');
   const [exportProblem, setExportProblem] = useState<string | null>(null);
 
   const ablated = useMemo(() => allAblations.filter((a) => a.kind === kind).map(({ layer, feature }) => ({ layer, feature })), [allAblations, kind]);
   const pruned = useMemo(() => pruneGraph(graph, threshold), [graph, threshold]);
   const display = useMemo(
-    () => displayGraph({ kind, graph, pruned, ui, pinnedOnly, matches, ablated }),
-    [kind, graph, pruned, ui, pinnedOnly, matches, ablated],
+    () => displayGraph({ kind, graph, pruned, ui, pinnedOnly, matches, writes, ablated }),
+    [kind, graph, pruned, ui, pinnedOnly, matches, writes, ablated],
   );
   // Every node of this input's graph, unpruned: what the card and edge names look up.
   const full = useMemo(
-    () => displayGraph({ kind, graph, pruned: { nodes: graph.nodes, edges: graph.edges }, ui: { ...ui, hidden: [] }, pinnedOnly: false, matches, ablated }),
-    [kind, graph, ui, matches, ablated],
+    () => displayGraph({ kind, graph, pruned: { nodes: graph.nodes, edges: graph.edges }, ui: { ...ui, hidden: [] }, pinnedOnly: false, matches, writes, ablated }),
+    [kind, graph, ui, matches, writes, ablated],
   );
-  const recovery = useMemo(() => circuitRecovery(graph, matches, model, cuts, pruned.edges), [graph, matches, model, cuts, pruned.edges]);
   const nameOf = (id: string): string => full.nodes.find((n) => n.id === id)?.label ?? labelOf(ui, id) ?? prettyId(id);
 
   const box = useRef<HTMLDivElement>(null);
@@ -85,7 +89,7 @@ export function GraphPanel({ kind, model, graph, matches, onHighlight }: GraphPa
   };
   const rowNames = ['inputs', ...Array.from({ length: graph.layers }, (_, l) => `layer ${l}`), 'output'];
   const edgeLines = (e: DisplayEdge): string[] => [`${nameOf(e.source)} → ${nameOf(e.target)}`, `edge weight ${fmt(e.weight)}`];
-  const latest = { display, rowNames, selected, groupSel, activate, hover, edgeLines };
+  const latest = { display, rowNames, selected, groupSel, activate, hover, edgeLines, scale };
   const live = useRef(latest);
   useLayoutEffect(() => {
     live.current = latest;
@@ -105,6 +109,7 @@ export function GraphPanel({ kind, model, graph, matches, onHighlight }: GraphPa
       onHover: (id) => live.current.hover(id),
       nodeLines: (n: DisplayNode) => nodeLines(kind, n),
       edgeLines: (e) => live.current.edgeLines(e),
+      scale: cur.scale,
     });
   });
 
@@ -113,7 +118,7 @@ export function GraphPanel({ kind, model, graph, matches, onHighlight }: GraphPa
   const base = `transcoder-lab-${kind}-input${graph.input}`;
   const svg = (): SVGSVGElement | null => drawer.current?.svg() ?? null;
   const exportJson = (): void => {
-    const labels = new Map(matchLabels(matches));
+    const labels = new Map(matchLabels(matches, writes));
     for (const [id, text] of Object.entries(ui.labels)) labels.set(id, text);
     const json = exportGraphJson(graph, model, {
       slug: base,
@@ -138,7 +143,7 @@ export function GraphPanel({ kind, model, graph, matches, onHighlight }: GraphPa
       {emptyLayers.map((l) => (
         <p key={l} className="graph-caption" data-testid={`no-layer${l}-${kind}`}>
           no layer-{l} feature on this input: the {KIND}'s story is inputs → output
-          {realIdle(model, graph.input, l, cuts) ? ` (the real model's layer-${l} neurons are all off here too)` : ''}
+          {realIdle(model, graph.input, l, cuts, neuronAblations) ? ` (the real model's layer-${l} neurons are all off here too)` : ''}
         </p>
       ))}
       {display.nodes.some((n) => n.ablated) && (
@@ -146,11 +151,12 @@ export function GraphPanel({ kind, model, graph, matches, onHighlight }: GraphPa
           Crossed-out nodes are ablated features: {display.nodes.filter((n) => n.ablated).map((n) => n.label).join(', ')}.
         </p>
       )}
+      <p className="hint share-head">depth signature on this input: each layer&apos;s share of the features&apos; positive attribution into the output</p>
       <div className="graph-shares" role="group" aria-label={`${KIND} share of attribution into the output by layer`}>
         {graph.layerShare.map((share, l) => (
           <div key={l} className="share-row" data-testid={`layer-share-${kind}-${l}`} data-value={share} data-cumulative={graph.cumulativeShare[l]}>
             <span className="share-name">layer {l}</span>
-            <span className="share-bar" title={`layer ${l}: ${pct(share)} of |attribution| into the output; layers 0..${l}: ${pct(graph.cumulativeShare[l])}`}>
+            <span className="share-bar" title={`layer ${l}: ${pct(share)} of the features' positive attribution into the output (each feature's total effect, direct and through later features); layers 0..${l}: ${pct(graph.cumulativeShare[l])}`}>
               <span className="share-cum" style={{ width: pct(graph.cumulativeShare[l]) }} />
               <span className="share-own" style={{ width: pct(share) }} />
             </span>
@@ -160,11 +166,6 @@ export function GraphPanel({ kind, model, graph, matches, onHighlight }: GraphPa
           </div>
         ))}
       </div>
-      <p className="graph-recovery" data-testid={`recovery-${kind}`} data-value={recovery.nodes ?? ''} data-edges={recovery.edges ?? ''}>
-        {recovery.nodes === null
-          ? 'no true circuit on this input (nothing reaches the output)'
-          : `recovers ${recovery.recovered.length}/${recovery.truth.neurons.length} true neurons (${recovery.recovered.map((id) => trueName(model, id)).join(', ') || 'none'}) · ${pct(recovery.edges ?? 0)} of true edges, at this threshold`}
-      </p>
       <div className="graph-tools">
         {ui.hidden.length > 0 && (
           <button data-testid={`show-hidden-${kind}`} onClick={() => showHidden(kind)}>
@@ -197,16 +198,10 @@ export function GraphPanel({ kind, model, graph, matches, onHighlight }: GraphPa
 }
 
 /** Whether every neuron of the real model's layer l is off at this input, under the same cuts. */
-function realIdle(model: BaseModel, input: number, layer: number, cuts: readonly Cut[]): boolean {
+function realIdle(model: BaseModel, input: number, layer: number, cuts: readonly Cut[], ablations: readonly Ablation[]): boolean {
   const H = model.layers[layer]?.hidden ?? 0;
   const k = model.inputDims.length;
-  const hidden = forward(model, { cuts }, model.inputs.slice(input * k, (input + 1) * k)).hidden[layer];
+  const hidden = forward(model, { cuts, ablations }, model.inputs.slice(input * k, (input + 1) * k)).hidden[layer];
   for (let j = 0; j < H; j++) if (hidden[j] > 0) return false;
   return true;
-}
-
-/** A true-circuit neuron id (`N0.1`) as the model names it. */
-function trueName(model: BaseModel, id: string): string {
-  const [l, j] = id.slice(1).split('.').map(Number);
-  return model.layers[l]?.neuronNames[j] ?? id;
 }

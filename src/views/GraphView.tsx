@@ -1,17 +1,22 @@
 /**
- * Attribution graphs (SPEC §5) of the CLT and the PLT side by side for one input, under the
- * current cuts, feature ablations and decoder blocks switched off, with the ground-truth overlay.
+ * Attribution graphs (SPEC §5) of the real model, the CLT and the PLT side by side for one
+ * input, on shared scales, under the current cuts, ablations and decoder blocks switched off,
+ * and the comparison of where each one's output attribution comes through.
  */
 import { useMemo } from 'react';
 import type { TranscoderKind } from '../core/config.ts';
 import { attributionGraph, type AttributionGraph } from '../core/attribution/graph.ts';
-import { matchFeatures, type FeatureMatch } from '../core/attribution/groundTruth.ts';
+import { decoderWrites, matchFeatures, type DecoderWrites, type FeatureMatch } from '../core/attribution/groundTruth.ts';
+import { realGraph } from '../core/attribution/realGraph.ts';
 import { forward, inputLabel, outputClasses } from '../core/model/baseModel.ts';
 import { modelData } from '../core/run.ts';
 import type { TrainedTranscoder } from '../core/transcoder/apply.ts';
 import { useStore } from '../state/store.ts';
 import { defaultGraphState, useGraphStore, type ClickMode } from '../state/graphStore.ts';
+import type { GraphScale } from './charts/graphDrawer.ts';
 import { GraphPanel } from './GraphPanel.tsx';
+import { RealGraphPanel } from './RealGraphPanel.tsx';
+import { RoutesTable } from './RoutesTable.tsx';
 import type { ViewProps } from './types.ts';
 import './graph.css';
 
@@ -26,6 +31,7 @@ export function GraphView({ model, config, layouts, snapshot, onHighlight }: Vie
   const setConfig = useStore((s) => s.setConfig);
   const featureAblations = useStore((s) => s.featureAblations);
   const pairsOff = useStore((s) => s.pairsOff);
+  const neuronAblations = useStore((s) => s.neuronAblations);
   const threshold = useGraphStore((s) => s.threshold);
   const clickMode = useGraphStore((s) => s.clickMode);
   const pinnedOnly = useGraphStore((s) => s.pinnedOnly);
@@ -57,14 +63,23 @@ export function GraphView({ model, config, layouts, snapshot, onHighlight }: Vie
     [members, data, model, input, config.cuts, featureAblations, pairsOff],
   );
 
+  const writes = useMemo(
+    () => members?.map((m) => decoderWrites(m.tc, data, model, m.kind === 'clt' ? pairsOff : [])) ?? null,
+    [members, data, model, pairsOff],
+  );
+  const real = useMemo(() => realGraph(model, input, config.cuts, neuronAblations), [model, input, config.cuts, neuronAblations]);
+  const scale = useMemo(() => sharedScale([real, ...(graphs ?? [])]), [real, graphs]);
+
   return (
     <section className="panel wide graph-view" data-testid="view-graphs" aria-label="Attribution graphs">
       <h2>Attribution graphs: which story does each replacement tell?</h2>
       <p className="hint">
         Each graph is its replacement model linearized at one input: inputs at the bottom, each layer's active features
         above, the output on top. An edge is the direct effect of one node on another; diamonds are error nodes (what the
-        transcoder misses). Hover for exact values; click a node (or Tab to it and press Enter) for its strongest inputs and
-        outputs, shift-click (Shift+Enter) several to group them; Esc closes the card. Green "≈ e" labels match a feature to the real model's neuron or value it tracks.
+        transcoder misses). The real model&apos;s own graph is drawn first, on the same rows and scales: the ground truth. Hover for exact values; click a node (or Tab to it and press Enter) for its strongest inputs and
+        outputs, shift-click (Shift+Enter) several to group them; Esc closes the card. Under each feature, the residual dims its decoder writes
+        (&quot;writes e, g&quot;: dims whose un-standardized decoder weight is at least half its largest) and, in green, the
+        real model&apos;s neuron or value its activation tracks (&quot;≈ e&quot;), only where the correlation is r ≥ 0.9.
       </p>
       <div className="graph-controls">
         <label className="field">
@@ -104,22 +119,47 @@ export function GraphView({ model, config, layouts, snapshot, onHighlight }: Vie
           reset graph view
         </button>
       </div>
-      {!graphs || !members || !matches ? (
-        <p className="empty">waiting for the first snapshot</p>
-      ) : (
-        <div className="graph-pair">
-          {graphs.map((g, k) => (
+      <div className="graph-pair">
+        <RealGraphPanel model={model} graph={real} scale={scale} onHighlight={onHighlight} />
+        {!graphs || !members || !matches || !writes ? (
+          <p className="empty">waiting for the first snapshot</p>
+        ) : (
+          graphs.map((g, k) => (
             <GraphPanel
               key={members[k].kind}
               kind={members[k].kind}
               model={model}
               graph={g}
               matches={matches[k] as (FeatureMatch | null)[][]}
+              writes={writes[k] as DecoderWrites[][]}
+              scale={scale}
               onHighlight={onHighlight}
             />
-          ))}
-        </div>
-      )}
+          ))
+        )}
+      </div>
+      <RoutesTable
+        layers={model.layers.length}
+        columns={[
+          { key: 'real', name: 'real model', graph: real },
+          ...(graphs && members ? graphs.map((g, k) => ({ key: members[k].kind, name: members[k].kind.toUpperCase(), graph: g })) : []),
+        ]}
+      />
     </section>
   );
+}
+
+/** The maxima the three graphs share, so equal sizes and widths mean equal values across them. */
+function sharedScale(graphs: readonly AttributionGraph[]): GraphScale {
+  let value = 0;
+  let attribution = 0;
+  let weight = 0;
+  for (const g of graphs) {
+    for (const n of g.nodes) {
+      if (n.kind === 'feature') value = Math.max(value, Math.abs(n.value));
+      if (n.kind !== 'output') attribution = Math.max(attribution, Math.abs(n.attribution));
+    }
+    for (const e of g.edges) weight = Math.max(weight, Math.abs(e.weight));
+  }
+  return { value, attribution, weight };
 }

@@ -1,11 +1,12 @@
 /** What the graph drawer is given: pruning, supernodes (edge sums), hidden nodes, ablated ghosts, pinned-only. */
 import { describe, expect, it } from 'vitest';
 import { attributionGraph, OUTPUT_ID } from '../core/attribution/graph.ts';
-import { baseModelTranscoder, matchFeatures } from '../core/attribution/groundTruth.ts';
+import { baseModelTranscoder, decoderWrites, matchFeatures } from '../core/attribution/groundTruth.ts';
+import { realGraph } from '../core/attribution/realGraph.ts';
 import { pruneGraph } from '../core/attribution/prune.ts';
 import { xorAndModel } from '../core/model/xorAnd.ts';
 import { emptyKindState, type KindGraphState } from '../state/graphCodec.ts';
-import { displayGraph, strongestEdges, type DisplayInput } from './graphDisplay.ts';
+import { displayGraph, matchStrength, nodeLines, realDisplay, realNodeLines, strongestEdges, type DisplayInput } from './graphDisplay.ts';
 
 const model = xorAndModel();
 const { tc, stats } = baseModelTranscoder(model);
@@ -69,6 +70,28 @@ describe('displayGraph', () => {
     const ghost = d.nodes.find((n) => n.testId === 'node-plt-L0-0');
     expect(ghost).toMatchObject({ ablated: true, value: 0 });
     expect(d.edges.some((e) => e.source === 'L0-F0' || e.target === 'L0-F0')).toBe(false);
+  });
+});
+
+describe('feature labels on the nodes', () => {
+  it('carries what the decoder writes, and draws "≈ e" only where r ≥ 0.9', () => {
+    const d = show({}, { writes: decoderWrites(tc, stats, model) });
+    const e = d.nodes.find((n) => n.id === 'L0-F0')!;
+    expect(e.writes?.label).toBe('writes e');
+    expect(nodeLines('plt', e)).toEqual(expect.arrayContaining(['writes e (dims with |decoder weight| ≥ ½ of its largest)', 'tracks ≈ e (r = 1.00)']));
+    expect(matchStrength(e.match)).toBe('strong');
+    expect(matchStrength({ ...e.match!, r: 0.89 })).toBe('none');
+  });
+});
+
+describe('realDisplay', () => {
+  it('input 10: node-real-e, node-real-g, node-real-i and the output; f and h absent', () => {
+    const d = realDisplay(realGraph(model, 10), model);
+    expect(d.nodes.map((n) => n.testId)).toEqual(['node-real-in-a', 'node-real-in-b', 'node-real-in-c', 'node-real-in-d', 'node-real-e', 'node-real-g', 'node-real-i', 'node-real-out']);
+    expect(d.rows).toBe(4);
+    const i = d.nodes.find((n) => n.testId === 'node-real-i')!;
+    expect(i.row).toBe(2);
+    expect(realNodeLines(i, model)).toEqual(['real model i', 'neuron i of layer 1, writes i', 'activation 1', 'effect on the output 1']);
   });
 });
 

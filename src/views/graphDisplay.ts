@@ -6,7 +6,9 @@
 import type { TranscoderKind } from '../core/config.ts';
 import type { AttributionGraph, GraphEdge, GraphNode, NodeKind } from '../core/attribution/graph.ts';
 import { featureId } from '../core/attribution/graph.ts';
-import { MATCH_MIN, type FeatureMatch } from '../core/attribution/groundTruth.ts';
+import { MATCH_MIN, type DecoderWrites, type FeatureMatch } from '../core/attribution/groundTruth.ts';
+import { neuronKeys, writtenDim } from '../core/attribution/realGraph.ts';
+import type { BaseModel } from '../core/model/baseModel.ts';
 import type { PrunedGraph } from '../core/attribution/prune.ts';
 import { labelOf, type KindGraphState } from '../state/graphCodec.ts';
 import { fmt } from './charts/tooltip.ts';
@@ -25,8 +27,10 @@ export interface DisplayNode {
   index: number;
   /** The user's label, else the default. */
   label: string;
-  /** Ground-truth match, e.g. "≈ e" (features only). */
+  /** Ground-truth match, e.g. "≈ e" (features only; drawn only where r ≥ MATCH_MIN). */
   match: FeatureMatch | null;
+  /** What its decoder writes, e.g. "writes e, g" (features only). */
+  writes: DecoderWrites | null;
   value: number;
   preActivation: number;
   attribution: number;
@@ -57,6 +61,8 @@ export interface DisplayInput {
   pinnedOnly: boolean;
   /** matchFeatures' result for this transcoder. */
   matches: readonly (readonly (FeatureMatch | null)[])[];
+  /** decoderWrites' result for this transcoder (none: no write labels). */
+  writes?: readonly (readonly DecoderWrites[])[];
   /** This transcoder's ablated features. */
   ablated: readonly { layer: number; feature: number }[];
 }
@@ -79,19 +85,20 @@ export function nodeTestId(kind: TranscoderKind, n: { shape: DisplayShape; layer
   return `node-${kind}-${n.id}`;
 }
 
-/** Below this r a best match is not written on the node (it is still in the tooltip). */
-export const WEAK_MATCH = 0.6;
-
-/** strong: r ≥ MATCH_MIN (counts for circuit recovery); weak: drawn with a "?"; none: not drawn. */
-export function matchStrength(m: FeatureMatch | null): 'strong' | 'weak' | 'none' {
-  if (!m) return 'none';
-  return m.r >= MATCH_MIN ? 'strong' : m.r >= WEAK_MATCH ? 'weak' : 'none';
+/** strong: r ≥ MATCH_MIN, its "≈ e" drawn on the node; none: not drawn (below, the best match is only in the tooltip). */
+export function matchStrength(m: FeatureMatch | null): 'strong' | 'none' {
+  return m && m.r >= MATCH_MIN ? 'strong' : 'none';
 }
 
-/** "≈ e (r = 0.99)", marked when too weak to count. */
+/** "≈ e (r = 0.99)", marked when too weak to be drawn as a label. */
 export function matchText(m: FeatureMatch | null): string {
   if (!m) return 'no ground-truth match';
-  return `${m.label} (r = ${m.r.toFixed(2)})${m.r >= MATCH_MIN ? '' : `, weak: below ${MATCH_MIN}`}`;
+  return `${m.label} (r = ${m.r.toFixed(2)})${m.r >= MATCH_MIN ? '' : `, too weak for a label (below ${MATCH_MIN})`}`;
+}
+
+/** The tooltip line for what a feature's decoder writes, with the rule. */
+export function writesText(w: DecoderWrites | null): string {
+  return w ? `${w.label} (dims with |decoder weight| ≥ ½ of its largest)` : 'decoder not known';
 }
 
 /** Graph node id → supernode id, for members of this graph's supernodes. */
@@ -113,6 +120,7 @@ function fromGraphNode(kind: TranscoderKind, n: GraphNode, input: DisplayInput):
     index: n.index,
     label: labelOf(input.ui, n.id) ?? defaultLabel(n),
     match: feature ? (input.matches[n.layer]?.[n.index] ?? null) : null,
+    writes: feature ? (input.writes?.[n.layer]?.[n.index] ?? null) : null,
     value: n.value,
     preActivation: n.preActivation,
     attribution: n.attribution,
@@ -141,6 +149,7 @@ export function displayGraph(input: DisplayInput): DisplayGraph {
       id, shape: 'feature', row: layer + 1, order: feature, layer, index: feature,
       label: labelOf(ui, id) ?? defaultLabel(base),
       match: input.matches[layer]?.[feature] ?? null,
+      writes: input.writes?.[layer]?.[feature] ?? null,
       value: 0, preActivation: 0, attribution: 0, ablated: true,
       pinned: ui.pinned.includes(id), members: [id],
       testId: nodeTestId(kind, { shape: 'feature', layer, index: feature, id }),
@@ -158,7 +167,7 @@ export function displayGraph(input: DisplayInput): DisplayGraph {
     if (!prev) {
       merged.set(sid, {
         ...n, id: sid, shape: 'supernode', layer: n.layer, index: -1, order: Number.MAX_SAFE_INTEGER - 1,
-        label: sn?.label || sid, match: null, pinned: ui.pinned.includes(sid), members: [n.id],
+        label: sn?.label || sid, match: null, writes: null, pinned: ui.pinned.includes(sid), members: [n.id],
         testId: nodeTestId(kind, { shape: 'supernode', layer: -1, index: -1, id: sid }),
       });
     } else {
@@ -238,7 +247,46 @@ export function nodeLines(kind: TranscoderKind, n: DisplayNode): string[] {
         `activation ${fmt(n.value)}`,
         `pre-activation ${fmt(n.preActivation)}`,
         `effect on the output ${fmt(n.attribution)}`,
-        `ground truth ${matchText(n.match)}`,
+        writesText(n.writes),
+        `tracks ${matchText(n.match)}`,
+      ];
+  }
+}
+
+/**
+ * The real model's graph (core/attribution/realGraph.ts) as the drawer draws it, unpruned (it is
+ * the ground truth: every active neuron and edge is shown). Neurons are named by the dim they
+ * write; test ids `node-real-<name>` (node-real-e, node-real-i), `node-real-in-a`, `node-real-out`.
+ */
+export function realDisplay(graph: AttributionGraph, model: BaseModel): DisplayGraph {
+  const keys = neuronKeys(model);
+  const nodes: DisplayNode[] = graph.nodes.map((n) => {
+    const neuron = n.kind === 'feature';
+    const key = neuron ? (keys[n.layer]?.[n.index] ?? n.id) : n.id;
+    return {
+      id: n.id, shape: n.kind, row: n.layer + 1, order: n.index, layer: n.layer, index: n.index,
+      label: neuron ? key : n.label, match: null, writes: null,
+      value: n.value, preActivation: n.preActivation, attribution: n.attribution,
+      ablated: false, pinned: false, members: [n.id], testId: `node-real-${key}`,
+    };
+  });
+  return { nodes, edges: graph.edges.map((e) => ({ ...e })), rows: graph.layers + 2 };
+}
+
+/** Tooltip lines for a node of the real model's graph. */
+export function realNodeLines(n: DisplayNode, model: BaseModel): string[] {
+  const head = `real model ${n.label}`;
+  switch (n.shape) {
+    case 'input':
+      return [head, `input value ${fmt(n.value)}`, `total effect on the output ${fmt(n.attribution)}`];
+    case 'output':
+      return [head, `real model output ${fmt(n.value)}`];
+    default:
+      return [
+        head,
+        `neuron ${model.layers[n.layer]?.neuronNames[n.index] ?? n.index} of layer ${n.layer}, writes ${model.dimNames[writtenDim(model, n.layer, n.index)] ?? 'nothing'}`,
+        `activation ${fmt(n.value)}`,
+        `effect on the output ${fmt(n.attribution)}`,
       ];
   }
 }

@@ -5,7 +5,7 @@ import { CpuEngine } from '../engine.ts';
 import { xorAndModel } from '../model/xorAnd.ts';
 import { exportGraphJson, validateGraphJson, type GraphJson } from './export.ts';
 import { attributionGraph } from './graph.ts';
-import { baseModelTranscoder, matchFeatures, matchLabels } from './groundTruth.ts';
+import { baseModelTranscoder, decoderWrites, matchFeatures, matchLabels } from './groundTruth.ts';
 import { pruneGraph } from './prune.ts';
 
 const model = xorAndModel();
@@ -33,6 +33,13 @@ describe('exportGraphJson', () => {
     // Cumulative influence: the most influential node has the smallest score, the last reaches 1.
     const influences = json.nodes.flatMap((n) => (n.influence === null ? [] : [n.influence]));
     expect(Math.max(...influences)).toBeCloseTo(1, 12);
+  });
+
+  it('the clerp of a feature is its ground-truth label: "writes g · ≈ g"', () => {
+    const full = matchLabels(matchFeatures(tc, stats, model), decoderWrites(tc, stats, model));
+    const json = exportGraphJson(graph, model, { slug: 'labels', labels: full });
+    expect(json.nodes.find((n) => n.node_id === '0_2_3')?.clerp).toBe('writes g · ≈ g');
+    expect(json.nodes.find((n) => n.node_id === '1_0_3')?.clerp).toBe('writes i · ≈ i');
   });
 
   it('loads back through the validator, whole and pruned, with supernodes', () => {

@@ -61,9 +61,9 @@ export interface AttributionGraph {
   output: number;
   /** The base model's output under the same cuts. */
   baseOutput: number;
-  /** Per layer: share of Σ|attribution| into the output carried by that layer's features. */
+  /** Per layer: share of the features' positive attribution into the output carried by that layer's (`layerShares`). */
   layerShare: number[];
-  /** cumulativeShare[n] = Σ_{l ≤ n} layerShare[l] (the write-up's Figure 6 curve, path-based). */
+  /** cumulativeShare[n] = Σ_{l ≤ n} layerShare[l] (the depth signature of this graph, path-based). */
   cumulativeShare: number[];
 }
 
@@ -200,17 +200,63 @@ export function pathAttribution(nodes: GraphNode[], edges: readonly GraphEdge[])
   }
 }
 
-/** Per-layer share of the features' Σ|attribution| into the output, and its running sum. */
+/**
+ * Per-layer share of the features' POSITIVE attribution into the output (SPEC §5: the depth
+ * signature of one graph), and its running sum: layerShare[l] = Σ_{features n of layer l}
+ * max(0, T(n)) / Σ_{all features} max(0, T(n)), T(n) = `attribution` (total effect on the
+ * output). Input and error nodes are left out. All 0 when no feature has positive attribution.
+ */
 export function layerShares(nodes: readonly GraphNode[], layers: number): { layerShare: number[]; cumulativeShare: number[] } {
-  const layerShare = new Array<number>(layers).fill(0);
-  let total = 0;
-  for (const n of nodes) {
-    if (n.kind !== 'feature') continue;
-    layerShare[n.layer] += Math.abs(n.attribution);
-    total += Math.abs(n.attribution);
-  }
-  for (let l = 0; l < layers; l++) layerShare[l] = total > 0 ? layerShare[l] / total : 0;
+  const mass = positiveLayerMass(nodes, layers);
+  const total = mass.reduce((s, v) => s + v, 0);
+  const layerShare = mass.map((v) => (total > 0 ? v / total : 0));
   const cumulativeShare: number[] = [];
   layerShare.reduce((s, v) => (cumulativeShare.push(s + v), s + v), 0);
   return { layerShare, cumulativeShare };
+}
+
+/** Per layer: Σ over that layer's feature nodes of max(0, attribution), un-normalized (what the pooled depth signature sums). */
+export function positiveLayerMass(nodes: readonly GraphNode[], layers: number): number[] {
+  const mass = new Array<number>(layers).fill(0);
+  for (const n of nodes) if (n.kind === 'feature' && n.attribution > 0 && n.layer >= 0 && n.layer < layers) mass[n.layer] += n.attribution;
+  return mass;
+}
+
+/**
+ * Through which layer the output's attribution reaches it: every edge into the output node is a
+ * direct effect, and the layer of its source is the last layer that part of the output passes
+ * through. With A = Σ |weight| over all edges into the output:
+ * - `layer[l]` = Σ |weight| of edges into the output from layer-l feature nodes (real model:
+ *   neurons) / A;
+ * - `inputs` = the same for input-dim nodes (the residual stream carrying an input straight to
+ *   the output), `errors` for error nodes (what the replacement misses);
+ * - they sum to 1; all 0 (and `total` 0) when nothing reaches the output.
+ * For XOR-AND's real model on a TRUE input only neuron i (layer 1) writes the output: layer 1 = 1.
+ */
+export interface OutputRoutes {
+  layer: number[];
+  inputs: number;
+  errors: number;
+  /** A, the Σ |weight| normalized by. */
+  total: number;
+}
+
+/** The output's attribution by the layer it last passes through (see `OutputRoutes`). */
+export function outputRoutes(graph: Pick<AttributionGraph, 'nodes' | 'edges' | 'layers'>): OutputRoutes {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const layer = new Array<number>(graph.layers).fill(0);
+  let inputs = 0;
+  let errors = 0;
+  for (const e of graph.edges) {
+    if (e.target !== OUTPUT_ID) continue;
+    const n = byId.get(e.source);
+    const w = Math.abs(e.weight);
+    if (!n) continue;
+    if (n.kind === 'feature') layer[n.layer] += w;
+    else if (n.kind === 'input') inputs += w;
+    else if (n.kind === 'error') errors += w;
+  }
+  const total = layer.reduce((s, v) => s + v, 0) + inputs + errors;
+  const norm = (v: number): number => (total > 0 ? v / total : 0);
+  return { layer: layer.map(norm), inputs: norm(inputs), errors: norm(errors), total };
 }

@@ -1,8 +1,7 @@
-/** Ground-truth matching and circuit recovery, on the base model used as its own transcoder. */
+/** Ground-truth matching and decoder-write labels, on the base model used as its own transcoder. */
 import { describe, expect, it } from 'vitest';
 import { xorAndModel } from '../model/xorAnd.ts';
-import { attributionGraph } from './graph.ts';
-import { baseModelTranscoder, circuitRecovery, matchFeatures, matchLabels, pearson, trueCircuit } from './groundTruth.ts';
+import { baseModelTranscoder, decoderWrites, featureLabel, matchFeatures, matchLabels, pearson } from './groundTruth.ts';
 
 const model = xorAndModel();
 const { tc, stats } = baseModelTranscoder(model);
@@ -25,6 +24,7 @@ describe('matchFeatures', () => {
     for (const x of m.flat()) if (x) expect(x.r).toBeCloseTo(1, 12);
     expect(m[1][0]).toMatchObject({ kind: 'neuron', layer: 1, index: 0, name: 'i' });
     expect(matchLabels(m).get('L0-F2')).toBe('≈ g');
+    expect(matchLabels(m.map((row) => row.map((x) => x && { ...x, r: 0.5 }))).get('L0-F2')).toBeUndefined();
   });
 
   it('reads a feature that fires when a = −1 as "≈ −a"', () => {
@@ -38,33 +38,42 @@ describe('matchFeatures', () => {
   });
 });
 
-describe('trueCircuit and circuitRecovery', () => {
-  it('input 10: a,b → e; c,d → g; e,g → i → out; nothing at the FALSE input 15', () => {
-    const t = trueCircuit(model, 10);
-    expect(t.neurons.sort()).toEqual(['N0.0', 'N0.2', 'N1.0']);
-    expect(t.edges.map((e) => `${e.source}>${e.target}`).sort()).toEqual(
-      ['in-a>N0.0', 'in-b>N0.0', 'in-c>N0.2', 'in-d>N0.2', 'N0.0>N1.0', 'N0.2>N1.0', 'N1.0>out'].sort(),
-    );
-    expect(trueCircuit(model, 15)).toEqual({ neurons: [], edges: [] });
+describe('decoderWrites and feature labels', () => {
+  it('the base model\'s neurons write their own dim: "writes e" … "writes i"; labels join "≈ e" when r ≥ 0.9', () => {
+    const w = decoderWrites(tc, stats, model);
+    expect(w.map((row) => row.map((x) => x.label))).toEqual([
+      ['writes e', 'writes f', 'writes g', 'writes h'],
+      ['writes i', 'writes nothing', 'writes nothing', 'writes nothing'],
+    ]);
+    expect(w[0][2]).toEqual({ dims: [6], signs: [1], label: 'writes g' });
+    const labels = matchLabels(matchFeatures(tc, stats, model), w);
+    expect(labels.get('L0-F2')).toBe('writes g · ≈ g');
+    expect(labels.get('L1-F1')).toBe('writes nothing');
   });
 
-  it('cutting e..h into layer 1 leaves no circuit to the output', () => {
-    expect(trueCircuit(model, 10, [{ dims: [4, 5, 6, 7], layer: 1 }]).neurons).toEqual([]);
+  it('the rule: dims with un-standardized |weight| ≥ half the largest, strongest first, signed', () => {
+    const t = baseModelTranscoder(model);
+    const { layout, params: p } = t.tc;
+    const D = layout.dims;
+    const q = layout.pairs.findIndex((pr) => pr.source === 0 && pr.target === 0);
+    // Feature 0 writes e: 1, g: −2 (σ 1), h: 0.99 (below half of 2), a: 1.5 with σ_out 0.5 → 0.75.
+    p[layout.wDec[q] + 0 * D + 6] = -2;
+    p[layout.wDec[q] + 0 * D + 7] = 0.99;
+    p[layout.wDec[q] + 0 * D + 0] = 1.5;
+    t.stats.outStats[0].std[0] = 0.5;
+    const w = decoderWrites(t.tc, t.stats, model)[0][0];
+    expect(w.dims).toEqual([6, 4]);
+    expect(w.label).toBe('writes −g, e');
+    // With σ_out(a) = 1 instead, a's 1.5 is ≥ 1 = half of 2: written, second strongest.
+    t.stats.outStats[0].std[0] = 1;
+    expect(decoderWrites(t.tc, t.stats, model)[0][0].label).toBe('writes −g, a, e');
   });
 
-  it('the base model\'s own graph recovers all of it, and losing the e → i edge is noticed', () => {
-    const m = matchFeatures(tc, stats, model);
-    for (const n of [5, 6, 9, 10]) {
-      const g = attributionGraph(tc, stats, model, n);
-      const r = circuitRecovery(g, m, model);
-      expect([r.nodes, r.edges]).toEqual([1, 1]);
-    }
-    const g = attributionGraph(tc, stats, model, 10);
-    const withoutE = g.edges.filter((e) => !(e.source === 'L0-F0' && e.target === 'L1-F0'));
-    const r = circuitRecovery(g, m, model, [], withoutE);
-    // e no longer reaches the output: e, its two input edges and e → i are lost.
-    expect(r.nodes).toBeCloseTo(2 / 3, 12);
-    expect(r.edges).toBeCloseTo(4 / 7, 12);
-    expect(circuitRecovery(attributionGraph(tc, stats, model, 15), m, model).nodes).toBeNull();
+  it('featureLabel keeps "≈ e" only where r ≥ 0.9', () => {
+    const writes = { dims: [4], signs: [1], label: 'writes e' };
+    const match = { name: 'e', kind: 'neuron' as const, layer: 0, index: 0, r: 0.89, label: '≈ e' };
+    expect(featureLabel(writes, match)).toBe('writes e');
+    expect(featureLabel(writes, { ...match, r: 0.9 })).toBe('writes e · ≈ e');
+    expect(featureLabel(null, { ...match, r: 0.95 })).toBe('≈ e');
   });
 });

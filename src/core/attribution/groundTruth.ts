@@ -1,21 +1,22 @@
 /**
- * Ground-truth overlay: which of the base model's values each feature tracks, and how much of
- * the base model's true circuit at an input an attribution graph recovers.
+ * Ground-truth labels of features: which residual dims a feature's decoder writes ("writes
+ * e, g", always shown), and which base value its activation tracks ("≈ e", shown only where the
+ * correlation is strong, r ≥ MATCH_MIN). The real model's own graph (realGraph.ts) is the
+ * ground truth the graphs are compared against.
  *
  * Matching: Pearson correlation over the data set (the clean base model's inputs) between a
  * feature's activation and every base value: each neuron's activation, then each residual dim
  * of the final residual (which holds every value a..i). The best |r| wins; on a tie the earlier
  * candidate wins, so a neuron beats the dim it writes. A negative best r reads "≈ −a".
  */
-import type { Cut } from '../config.ts';
 import { forward, type BaseModel } from '../model/baseModel.ts';
 import type { Stats } from '../metrics/replacement.ts';
 import { standardize } from '../transcoder/data.ts';
 import { encodeLayer, type TrainedTranscoder } from '../transcoder/apply.ts';
 import { allowedPairs, makeLayout } from '../transcoder/layout.ts';
-import { OUTPUT_ID, featureId, type AttributionGraph, type GraphEdge } from './graph.ts';
+import { featureId } from './graph.ts';
 
-/** A feature counts as tracking a base value when r ≥ this (circuit recovery only). */
+/** A feature's correlation label ("≈ e") is shown only when r ≥ this. */
 export const MATCH_MIN = 0.9;
 
 /** The base value a feature tracks best. */
@@ -140,120 +141,75 @@ export function matchFeatures(tc: TrainedTranscoder, stats: Stats, model: BaseMo
   });
 }
 
-/** Graph node id → ground-truth label, for every matched feature. */
-export function matchLabels(matches: readonly (readonly (FeatureMatch | null)[])[]): Map<string, string> {
+/** What a feature's decoder writes. */
+export interface DecoderWrites {
+  /** Residual dims written, strongest first (see `decoderWrites` for the rule). */
+  dims: number[];
+  /** Sign of each written dim's net weight (+1 / −1), in `dims` order. */
+  signs: number[];
+  /** "writes e, g" ("writes −a" for a negative weight); "writes nothing" for an all-zero decoder. */
+  label: string;
+}
+
+/** A dim counts as written when its weight magnitude is at least this share of the feature's largest. */
+export const WRITES_MIN = 0.5;
+
+/**
+ * Per layer, per feature: the residual dims its decoder writes. The rule: feature f of layer s
+ * writes into dim d, summed over every decoder block it has (s → t, t ≥ s: one for a PLT, all
+ * later layers for a CLT), the un-standardized weight w_d = Σ_t W_dec[s→t][f, d] · σ_out[t][d];
+ * with m_d = Σ_t |W_dec[s→t][f, d] · σ_out[t][d]|, dims with m_d ≥ WRITES_MIN · max_d m_d are
+ * written, strongest first, each signed by w_d. Blocks in `pairsOff` are left out.
+ */
+export function decoderWrites(tc: TrainedTranscoder, stats: Stats, model: BaseModel, pairsOff: readonly number[] = []): DecoderWrites[][] {
+  const { layout, params: p } = tc;
+  const { layers: L, features: F } = layout;
+  const D = layout.dims;
+  const off = new Set(pairsOff);
+  const out: DecoderWrites[][] = [];
+  for (let s = 0; s < L; s++) {
+    const row: DecoderWrites[] = [];
+    for (let f = 0; f < F; f++) {
+      const w = new Float64Array(D);
+      const m = new Float64Array(D);
+      layout.pairs.forEach((pair, q) => {
+        if (pair.source !== s || off.has(q)) return;
+        for (let d = 0; d < D; d++) {
+          const v = p[layout.wDec[q] + f * D + d] * stats.outStats[pair.target].std[d];
+          w[d] += v;
+          m[d] += Math.abs(v);
+        }
+      });
+      const top = Math.max(0, ...m);
+      const dims = top > 0 ? Array.from({ length: D }, (_, d) => d).filter((d) => m[d] >= WRITES_MIN * top).sort((a, b) => m[b] - m[a] || a - b) : [];
+      const signs = dims.map((d) => (w[d] < 0 ? -1 : 1));
+      const names = dims.map((d, i) => `${signs[i] < 0 ? '−' : ''}${model.dimNames[d] ?? `dim ${d}`}`);
+      row.push({ dims, signs, label: names.length > 0 ? `writes ${names.join(', ')}` : 'writes nothing' });
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+/** A feature's ground-truth label: "writes e, g", then "≈ e" only where r ≥ MATCH_MIN. */
+export function featureLabel(writes: DecoderWrites | null | undefined, match: FeatureMatch | null | undefined): string {
+  const parts: string[] = [];
+  if (writes) parts.push(writes.label);
+  if (match && match.r >= MATCH_MIN) parts.push(match.label);
+  return parts.join(' · ');
+}
+
+/** Graph node id → ground-truth label (`featureLabel`), for every feature with one. */
+export function matchLabels(matches: readonly (readonly (FeatureMatch | null)[])[], writes: readonly (readonly DecoderWrites[])[] = []): Map<string, string> {
   const labels = new Map<string, string>();
-  matches.forEach((row, l) => row.forEach((m, f) => m && labels.set(featureId(l, f), m.label)));
+  const rows = Math.max(matches.length, writes.length);
+  for (let l = 0; l < rows; l++) {
+    const width = Math.max(matches[l]?.length ?? 0, writes[l]?.length ?? 0);
+    for (let f = 0; f < width; f++) {
+      const text = featureLabel(writes[l]?.[f], matches[l]?.[f]);
+      if (text) labels.set(featureId(l, f), text);
+    }
+  }
   return labels;
 }
 
-/** Id of neuron j of layer l in the true circuit. */
-export function neuronId(layer: number, neuron: number): string {
-  return `N${layer}.${neuron}`;
-}
-
-/** The base model's own active circuit at one input. */
-export interface TrueCircuit {
-  /** Active neurons with a path to the output, as `neuronId`s. */
-  neurons: string[];
-  /** Edges between inputs (`in-a`), neurons and the output (`out`), the graph's id scheme. */
-  edges: { source: string; target: string }[];
-}
-
-/**
- * The base model's own circuit at one input, from its weights: an edge u → v wherever active
- * neuron v reads (nonzero weight, nonzero value after cuts) a dim that input or active neuron
- * u writes, or u writes the output dim; kept only where it lies on a path to the output.
- */
-export function trueCircuit(model: BaseModel, input: number, cuts: readonly Cut[] = []): TrueCircuit {
-  const D = model.dims;
-  const k = model.inputDims.length;
-  const fwd = forward(model, { cuts }, model.inputs.slice(input * k, (input + 1) * k));
-  const writers: string[][] = Array.from({ length: D }, () => []);
-  model.inputDims.forEach((d) => writers[d].push(`in-${model.dimNames[d]}`));
-  const edges: { source: string; target: string }[] = [];
-  model.layers.forEach((layer, l) => {
-    const H = layer.hidden;
-    const now: [number, string][] = [];
-    for (let j = 0; j < H; j++) {
-      if (fwd.hidden[l][j] <= 0) continue;
-      const id = neuronId(l, j);
-      for (let d = 0; d < D; d++) {
-        if (layer.wIn[d * H + j] === 0 || fwd.mlpIn[l][d] === 0) continue;
-        for (const w of writers[d]) edges.push({ source: w, target: id });
-      }
-      for (let d = 0; d < D; d++) if (layer.wOut[j * D + d] !== 0) now.push([d, id]);
-    }
-    for (const [d, id] of now) writers[d].push(id);
-  });
-  for (const w of writers[model.outputDim]) edges.push({ source: w, target: OUTPUT_ID });
-  const onPath = reachingOutput(edges);
-  return {
-    neurons: [...onPath].filter((id) => id.startsWith('N')),
-    edges: edges.filter((e) => onPath.has(e.source) && onPath.has(e.target)),
-  };
-}
-
-function reachingOutput(edges: readonly { source: string; target: string }[]): Set<string> {
-  const keep = new Set([OUTPUT_ID]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const e of edges) {
-      if (keep.has(e.target) && !keep.has(e.source)) {
-        keep.add(e.source);
-        grew = true;
-      }
-    }
-  }
-  return keep;
-}
-
-/** How much of the true circuit a graph recovers. */
-export interface CircuitRecovery {
-  /** Share of true neurons tracked by a graph feature on a path to the output; null when the true circuit is empty. */
-  nodes: number | null;
-  /** Share of true edges u → v with a graph edge from a node tracking u to a node tracking v; null when none. */
-  edges: number | null;
-  truth: TrueCircuit;
-  /** True neuron ids that were recovered. */
-  recovered: string[];
-}
-
-/**
- * How much of the true circuit at the graph's input the graph (or a pruned subset of its
- * edges) recovers. A feature tracks a neuron when its best match is that neuron, or a dim that
- * neuron writes, with r ≥ MATCH_MIN; inputs and the output track themselves.
- */
-export function circuitRecovery(
-  graph: AttributionGraph,
-  matches: readonly (readonly (FeatureMatch | null)[])[],
-  model: BaseModel,
-  cuts: readonly Cut[] = [],
-  edges: readonly GraphEdge[] = graph.edges,
-): CircuitRecovery {
-  const truth = trueCircuit(model, graph.input, cuts);
-  const D = model.dims;
-  const onPath = reachingOutput(edges.filter((e) => e.weight !== 0));
-  const tracks = (graphId: string, trueId: string): boolean => {
-    if (graphId === trueId) return !trueId.startsWith('N');
-    const node = graph.nodes.find((n) => n.id === graphId);
-    if (node?.kind !== 'feature') return false;
-    const m = matches[node.layer]?.[node.index];
-    if (!m || m.r < MATCH_MIN) return false;
-    const [l, j] = trueId.slice(1).split('.').map(Number);
-    if (m.kind === 'neuron') return m.layer === l && m.index === j;
-    const layer = model.layers[l];
-    return layer !== undefined && layer.wOut[j * D + m.index] !== 0;
-  };
-  const pathIds = [...onPath];
-  const recovered = truth.neurons.filter((t) => pathIds.some((g) => tracks(g, t)));
-  const hit = truth.edges.filter((te) =>
-    edges.some((e) => e.weight !== 0 && onPath.has(e.target) && tracks(e.source, te.source) && tracks(e.target, te.target)),
-  );
-  return {
-    nodes: truth.neurons.length > 0 ? recovered.length / truth.neurons.length : null,
-    edges: truth.edges.length > 0 ? hit.length / truth.edges.length : null,
-    truth,
-    recovered,
-  };
-}

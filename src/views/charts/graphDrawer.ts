@@ -22,6 +22,23 @@ export interface GraphDrawOptions {
   onHover: (id: string | null) => void;
   nodeLines: (n: DisplayNode) => string[];
   edgeLines: (e: DisplayEdge) => string[];
+  /**
+   * Shared maxima, so graphs drawn side by side use the same scales (node size by |activation|,
+   * colour by |effect on the output|, edge width by |weight|); each defaults to this graph's own.
+   */
+  scale?: GraphScale;
+  /** Legend and node words: a replacement's features and errors, or the real model's neurons. */
+  legend?: 'replacement' | 'real';
+}
+
+/** Maxima a set of graphs shares (see GraphDrawOptions.scale). */
+export interface GraphScale {
+  /** max |activation| of a feature or neuron. */
+  value: number;
+  /** max |effect on the output| of a non-output node. */
+  attribution: number;
+  /** max |edge weight|. */
+  weight: number;
 }
 
 /** What the owner keeps: redraw with new options, the SVG (for export), remove. */
@@ -63,7 +80,7 @@ function signColour(t: number): string {
 
 function place(opts: GraphDrawOptions): Placed[] {
   const inner = WIDTH - LEFT - RIGHT;
-  let maxFeat = 1e-12;
+  let maxFeat = Math.max(1e-12, opts.scale?.value ?? 0);
   let maxErr = 1;
   for (const n of opts.nodes) {
     if (n.shape === 'feature' || n.shape === 'supernode') maxFeat = Math.max(maxFeat, Math.abs(n.value));
@@ -115,11 +132,12 @@ function drawShape(g: d3.Selection<SVGGElement, Placed, null, undefined>, n: Pla
   g.append('text').attr('class', 'node-label').attr('x', tx).attr('y', ty).attr('text-anchor', side ? 'start' : 'middle').attr('font-size', 10)
     .attr('fill', n.ablated ? MUTED : INK).attr('text-decoration', n.ablated ? 'line-through' : null)
     .text(n.shape === 'output' ? `${n.label} = ${fmt(n.value)}` : n.label);
-  const strength = matchStrength(n.match);
-  if (n.match && n.shape === 'feature' && strength !== 'none') {
-    g.append('text').attr('class', 'node-match').attr('x', tx).attr('y', ty + 11).attr('text-anchor', side ? 'start' : 'middle').attr('font-size', 10)
-      .attr('font-weight', strength === 'strong' ? 600 : 400).attr('fill', strength === 'strong' ? '#047857' : MUTED)
-      .text(strength === 'strong' ? n.match.label : `${n.match.label}?`);
+  // Ground truth on one line: what the decoder writes, then "≈ e" where r ≥ MATCH_MIN.
+  const strong = n.shape === 'feature' && matchStrength(n.match) === 'strong';
+  if (n.shape === 'feature' && (n.writes || strong)) {
+    const t = g.append('text').attr('class', 'node-match').attr('x', tx).attr('y', ty + 11).attr('text-anchor', side ? 'start' : 'middle').attr('font-size', 10);
+    if (n.writes) t.append('tspan').attr('class', 'node-writes').attr('fill', MUTED).text(n.writes.label);
+    if (strong && n.match) t.append('tspan').attr('fill', '#047857').attr('font-weight', 600).text(`${n.writes ? ' · ' : ''}${n.match.label}`);
   }
   // One transparent box under everything, so the whole node (text too) takes the pointer, and
   // a click at its centre (as Playwright clicks) lands on it.
@@ -135,7 +153,7 @@ function edgePath(s: Placed, t: Placed): string {
   return `M${s.x},${y0}C${s.x},${my} ${t.x},${my} ${t.x},${y1}`;
 }
 
-function drawLegend(svg: d3.Selection<SVGSVGElement, unknown, null, undefined>, y: number): void {
+function drawLegend(svg: d3.Selection<SVGSVGElement, unknown, null, undefined>, y: number, kind: 'replacement' | 'real'): void {
   const g = svg.append('g').attr('class', 'graph-legend').attr('transform', `translate(${LEFT - 50},${y})`).attr('font-size', 10).attr('fill', '#374151');
   let x = 0;
   const item = (draw: (s: d3.Selection<SVGGElement, unknown, null, undefined>) => void, text: string): void => {
@@ -146,10 +164,11 @@ function drawLegend(svg: d3.Selection<SVGSVGElement, unknown, null, undefined>, 
   };
   item((s) => s.append('line').attr('x1', 0).attr('x2', 11).attr('stroke', POSITIVE).attr('stroke-width', 3), '+ edge');
   item((s) => s.append('line').attr('x1', 0).attr('x2', 11).attr('stroke', NEGATIVE).attr('stroke-width', 3), '− edge');
-  item((s) => s.append('circle').attr('cx', 5).attr('r', 5).attr('fill', signColour(0.8)).attr('stroke', '#374151'), 'feature');
-  item((s) => s.append('path').attr('d', 'M5,-5L10,0L5,5L0,0Z').attr('fill', signColour(-0.5)).attr('stroke', '#374151'), 'error');
+  item((s) => s.append('circle').attr('cx', 5).attr('r', 5).attr('fill', signColour(0.8)).attr('stroke', '#374151'), kind === 'real' ? 'active neuron' : 'feature');
+  if (kind === 'replacement') item((s) => s.append('path').attr('d', 'M5,-5L10,0L5,5L0,0Z').attr('fill', signColour(-0.5)).attr('stroke', '#374151'), 'error');
   item((s) => s.append('rect').attr('y', -5).attr('width', 10).attr('height', 10).attr('fill', '#e5e7eb').attr('stroke', '#374151'), 'input');
-  item((s) => s.append('path').attr('d', 'M1,-4L9,4M9,-4L1,4').attr('stroke', '#b91c1c').attr('stroke-width', 2), 'ablated');
+  if (kind === 'replacement') item((s) => s.append('path').attr('d', 'M1,-4L9,4M9,-4L1,4').attr('stroke', '#b91c1c').attr('stroke-width', 2), 'ablated');
+  else item(() => undefined, 'ground truth: no error nodes');
 }
 
 /** Creates the SVG inside `container`; call update() to draw. */
@@ -177,14 +196,14 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
       bg.attr('width', WIDTH).attr('height', height);
       title.text(opts.title);
       if (!legendDrawn) {
-        drawLegend(svg, height - 12);
+        drawLegend(svg, height - 12, opts.legend ?? 'replacement');
         legendDrawn = true;
       }
       svg.select('.graph-legend').attr('transform', `translate(${LEFT - 50},${height - 12})`);
       const list = place(opts);
       placed = new Map(list.map((n) => [n.id, n]));
-      const maxAttr = Math.max(1e-12, ...list.filter((n) => n.shape !== 'output').map((n) => Math.abs(n.attribution)));
-      const maxW = Math.max(1e-12, ...opts.edges.map((e) => Math.abs(e.weight)));
+      const maxAttr = Math.max(1e-12, opts.scale?.attribution ?? 0, ...list.filter((n) => n.shape !== 'output').map((n) => Math.abs(n.attribution)));
+      const maxW = Math.max(1e-12, opts.scale?.weight ?? 0, ...opts.edges.map((e) => Math.abs(e.weight)));
 
       rowsG.selectAll('text').data(opts.rowNames).join('text')
         .attr('x', 6).attr('y', (_, row) => TOP + (opts.rows - 1 - row) * ROW_H + 16).attr('font-size', 10).attr('fill', MUTED).text((d) => d);
@@ -251,7 +270,7 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
         .attr('aria-label', (n) => opts.nodeLines(n).slice(0, 2).join(', '))
         .each(function (n) {
           // Redrawn only when its look changes: replacing children under the pointer would eat its events.
-          const look = [n.shape, n.text, n.label, n.match?.label, n.value, n.attribution, n.r, n.ablated, n.pinned, maxAttr,
+          const look = [n.shape, n.text, n.label, n.match?.label, n.match?.r, n.writes?.label, n.value, n.attribution, n.r, n.ablated, n.pinned, maxAttr,
             opts.selected === n.id, opts.groupSel.includes(n.id)].join('|');
           if (this.dataset.look === look) return;
           this.dataset.look = look;
