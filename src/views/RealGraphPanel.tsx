@@ -9,7 +9,7 @@ import type { BaseModel } from '../core/model/baseModel.ts';
 import { createGraphDrawer, type GraphDrawer, type GraphScale } from './charts/graphDrawer.ts';
 import { fmt } from './charts/tooltip.ts';
 import { realDisplay, realNodeLines, type DisplayEdge } from './graphDisplay.ts';
-import { NO_HIGHLIGHT, type Highlight } from './types.ts';
+import { NO_HIGHLIGHT, type Highlight } from '../state/highlight.ts';
 
 export interface RealGraphPanelProps {
   model: BaseModel;
