@@ -144,12 +144,18 @@ function topologicalOrder(n: number, source: Int32Array, target: Int32Array): { 
   return { cycleNode: v };
 }
 
+/** Why a file of `bytes` bytes is not read, or null when it may be. */
+export function sizeProblem(bytes: number): string | null {
+  return bytes > MAX_GRAPH_BYTES ? `the file is ${(bytes / 1e6).toFixed(1)} MB; graphs up to ${MAX_GRAPH_BYTES / 1e6} MB are read` : null;
+}
+
 /**
  * Parses and checks one graph file. `bytes` is the file's size (default: the text's length);
  * a file over MAX_GRAPH_BYTES is refused before it is parsed.
  */
 export function parseRealGraph(text: string, bytes = text.length): Result<RealGraph> {
-  if (bytes > MAX_GRAPH_BYTES) return fail(`the file is ${(bytes / 1e6).toFixed(1)} MB; graphs up to ${MAX_GRAPH_BYTES / 1e6} MB are read`);
+  const tooBig = sizeProblem(bytes);
+  if (tooBig) return fail(tooBig);
   const parsed = parseJson(text);
   if (!parsed.ok) return parsed;
   const obj = parsed.value;
