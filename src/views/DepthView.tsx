@@ -85,7 +85,7 @@ function l0Rows(snapshot: RunSnapshot, layouts: readonly Layout[], model: BaseMo
   }));
 }
 
-function cumulativeRows(snapshot: RunSnapshot, layouts: readonly Layout[], model: BaseModel, data: TrainingData, inputs: readonly number[]): CumulativeRow[] {
+export function cumulativeRows(snapshot: RunSnapshot, layouts: readonly Layout[], model: BaseModel, data: TrainingData, inputs: readonly number[]): CumulativeRow[] {
   return matching(snapshot, layouts, model).map(({ member, tc }) => ({ kind: member.kind, ...cumulativeAttribution(tc, data, model, inputs) }));
 }
 
