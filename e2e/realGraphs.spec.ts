@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { runState, waitForStatus, watchErrors } from './helpers.ts';
 
@@ -42,6 +43,12 @@ test('the bee pair: CLT circuit front-loaded, PLT not; hover, keyboard, exports,
     return runState(page);
   };
   const before = await state();
+  // Nothing leaves the page: from here on, only the page's own scripts may be fetched.
+  const origin = new URL(page.url()).origin;
+  const sent: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() !== 'GET' || !r.url().startsWith(origin)) sent.push(`${r.method()} ${r.url()}`);
+  });
 
   const upload = page.getByTestId('real-graphs-upload');
   await upload.scrollIntoViewIfNeeded();
@@ -125,6 +132,8 @@ test('the bee pair: CLT circuit front-loaded, PLT not; hover, keyboard, exports,
   await expect(page.getByTestId('real-refused-0')).toContainText(`its target 'ghost_node' is not in "nodes"`);
   await expect(page.getByTestId('real-graph-1')).toBeVisible();
   await page.getByTestId('real-graphs').screenshot({ path: 'e2e/screenshots/real-graphs-refused.png' });
+  const { violations } = await new AxeBuilder({ page }).include('[data-testid="real-graphs"]').analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
   // One more good file joins the newest graph; the run was never touched.
   await upload.setInputFiles(fixture('clt'));
@@ -132,6 +141,7 @@ test('the bee pair: CLT circuit front-loaded, PLT not; hover, keyboard, exports,
   await expect(page.getByTestId('real-size-0')).toContainText('671 nodes');
   await expect(page.getByTestId('real-size-1')).toContainText('266 nodes');
   expect(await state()).toEqual(before);
+  expect(sent.filter((r) => !r.includes(' blob:') && !r.includes(' data:'))).toEqual([]);
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByTestId('real-depth').scrollIntoViewIfNeeded();

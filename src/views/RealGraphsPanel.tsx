@@ -233,13 +233,15 @@ export function RealGraphsPanel({ model, config, layouts, snapshot }: ViewProps)
         )}
       </div>
       {refused.length > 0 && (
-        <ul className="real-refused" role="alert" data-testid="real-graphs-refused">
-          {refused.map((r, i) => (
-            <li key={i} data-testid={`real-refused-${i}`}>
-              <b>{brief(r.name, 60)}</b> was not read: {r.message}
-            </li>
-          ))}
-        </ul>
+        <div role="alert" data-testid="real-graphs-refused">
+          <ul className="real-refused">
+            {refused.map((r, i) => (
+              <li key={i} data-testid={`real-refused-${i}`}>
+                <b>{brief(r.name, 60)}</b> was not read: {r.message}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {loaded.length > 0 && (
         <>
