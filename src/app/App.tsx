@@ -24,6 +24,7 @@ const ActivationsView = lazy(() => import('../views/ActivationsView.tsx').then((
 const GraphView = lazy(() => import('../views/GraphView.tsx').then((m) => ({ default: m.GraphView })));
 const ReconView = lazy(() => import('../views/ReconView.tsx').then((m) => ({ default: m.ReconView })));
 const DepthView = lazy(() => import('../views/DepthView.tsx').then((m) => ({ default: m.DepthView })));
+const RealGraphsPanel = lazy(() => import('../views/RealGraphsPanel.tsx').then((m) => ({ default: m.RealGraphsPanel })));
 const SweepView = lazy(() => import('../views/SweepView.tsx').then((m) => ({ default: m.SweepView })));
 
 function Loading() {
@@ -79,6 +80,7 @@ export function App({ runner }: { runner: RunController }) {
             <Cadence props={props} period={1000} phase={370} render={(p) => <ActivationsView {...p} />} />
             <Cadence props={props} period={1000} phase={620} render={(p) => <ReconView {...p} />} />
             <Cadence props={props} period={1000} phase={870} render={(p) => <DepthView {...p} />} />
+            <Cadence props={props} period={1000} phase={930} wide render={(p) => <RealGraphsPanel {...p} />} />
           </Suspense>
         </main>
       </div>

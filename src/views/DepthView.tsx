@@ -109,7 +109,7 @@ function l0Rows(snapshot: RunSnapshot, layouts: readonly Layout[], model: BaseMo
   }));
 }
 
-function cumulativeRows(snapshot: RunSnapshot, layouts: readonly Layout[], model: BaseModel, data: TrainingData, inputs: readonly number[]): CumulativeRow[] {
+export function cumulativeRows(snapshot: RunSnapshot, layouts: readonly Layout[], model: BaseModel, data: TrainingData, inputs: readonly number[]): CumulativeRow[] {
   const members = matching(snapshot, layouts, model).map(({ member, tc }) => ({ kind: member.kind, ...cumulativeAttribution(tc, data, model, inputs) }));
   return [realCumulative(model, inputs), ...members];
 }
