@@ -1,0 +1,16 @@
+/**
+ * The CPU engine against the engine contract (engineConformance.ts). It is the reference itself,
+ * one CpuTrainer per member in float64, so every tolerance is 0: bit-identical to cpuTrainer.
+ */
+import { CpuEngine } from './engine.ts';
+import { describeEngine } from './engineConformance.ts';
+
+describeEngine('cpu', async (model, members) => new CpuEngine(model, members), {
+  storage: 'float64',
+  tolerance: { params: 0, update: 0, loss: 0, mse: 0 },
+  // Not on the Engine interface: the CPU engine's state is its trainers' params and Adam moments.
+  exportState: async (engine) => ({
+    step: engine.step,
+    members: engine.trainers.map((t) => ({ params: Float64Array.from(t.params), m: Float64Array.from(t.optimizerState().m), v: Float64Array.from(t.optimizerState().v) })),
+  }),
+});
