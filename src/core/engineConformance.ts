@@ -5,8 +5,9 @@
  * (it calls Vitest), so neither the page's build nor the CLI ever loads it.
  */
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_TRAIN, type TrainConfig } from './config.ts';
+import type { TrainConfig } from './config.ts';
 import type { Engine, EngineState, MemberSpec } from './engine.ts';
+import { changeDiff, lossDiff, LOSS_PARTS, member, scaledDiff } from './engineCompare.ts';
 import { computeMetrics } from './metrics/metrics.ts';
 import type { BaseModel } from './model/baseModel.ts';
 import { modelForCircuit } from './model/presets.ts';
@@ -50,41 +51,6 @@ export interface ConformanceOptions<E extends Engine> {
   /** Cases this engine is known to fail (`test.fails`), with what it does instead. */
   fails?: Partial<Record<ConformanceCase, string>>;
 }
-
-/** max |a − b| / max |b|. */
-export function scaledDiff(a: Float64Array, b: Float64Array): number {
-  let diff = 0;
-  let ref = 0;
-  for (let k = 0; k < b.length; k++) {
-    diff = Math.max(diff, Math.abs(a[k] - b[k]));
-    ref = Math.max(ref, Math.abs(b[k]));
-  }
-  return diff / ref;
-}
-
-/** Difference of two updates from `start`, over the largest update: max |(a − s) − (b − s)| / max |b − s|. */
-export function changeDiff(a: Float64Array, b: Float64Array, start: Float64Array): number {
-  let diff = 0;
-  let ref = 0;
-  for (let k = 0; k < b.length; k++) {
-    diff = Math.max(diff, Math.abs(a[k] - b[k]));
-    ref = Math.max(ref, Math.abs(b[k] - start[k]));
-  }
-  return diff / ref;
-}
-
-const PARTS = ['loss', 'recon', 'sparsity', 'preact'] as const;
-
-/**
- * Largest loss-part difference, relative but floored at 1 (standardized units): recon is a squared
- * residual ~1e-2 of targets ~1, so its relative error is the parameters' times |ŷ| / |ŷ − ŷ*| ≈ 100.
- */
-export function lossDiff(a: LossParts, b: LossParts): number {
-  return Math.max(...PARTS.map((k) => Math.abs(a[k] - b[k]) / Math.max(Math.abs(b[k]), 1)));
-}
-
-/** A member of `kind` on the defaults with `config` over them. */
-export const member = (kind: MemberSpec['kind'], config: Partial<TrainConfig> = {}): MemberSpec => ({ kind, config: { ...DEFAULT_TRAIN, ...config } });
 
 const xorAnd = xorAndModel();
 const depth3 = modelForCircuit('((a XOR b) AND (c XOR d)) XOR e');
@@ -210,7 +176,7 @@ export function describeEngine<E extends Engine>(name: string, factory: EngineFa
         await e.train(chunk);
         ms.forEach((m, i) => {
           const p = e.lossParts(i);
-          for (const k of PARTS) expect(Number.isFinite(p[k]) && p[k] >= 0, `member ${i} ${k} = ${p[k]}`).toBe(true);
+          for (const k of LOSS_PARTS) expect(Number.isFinite(p[k]) && p[k] >= 0, `member ${i} ${k} = ${p[k]}`).toBe(true);
           expect(p.asymmetry, 'no mitigation part when it is off').toBeUndefined();
           expect(p.consistency, 'no mitigation part when it is off').toBeUndefined();
           expect(Math.abs(p.loss - summed(p, m.config, e.step)), `member ${i} at step ${e.step}`).toBeLessThanOrEqual(tol.loss * Math.max(Math.abs(p.loss), 1));

@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { CpuEngine, type MemberSpec } from '../core/engine.ts';
-import { changeDiff, lossDiff, member, scaledDiff } from '../core/engineConformance.ts';
+import { changeDiff, lossDiff, member, scaledDiff } from '../core/engineCompare.ts';
 import { xorAndModel } from '../core/model/xorAnd.ts';
 import type { CpuTrainer } from '../core/transcoder/cpuTrainer.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
