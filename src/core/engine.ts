@@ -29,6 +29,20 @@ export interface EngineState {
   members: MemberState[];
 }
 
+/**
+ * Throws (a bug in the caller: states come from an engine of the same members) unless `state`
+ * has one member per size, each with params, m and v of that size; checked before any write,
+ * so a refused import leaves the engine as it was.
+ */
+export function checkEngineState(state: EngineState, sizes: readonly number[]): void {
+  if (state.members.length !== sizes.length) throw new Error(`state has ${state.members.length} members, the engine ${sizes.length}`);
+  state.members.forEach((s, i) => {
+    for (const [name, a] of [['parameters', s.params], ['first moments', s.m], ['second moments', s.v]] as const) {
+      if (a.length !== sizes[i]) throw new Error(`member ${i}: state has ${a.length} ${name}, the engine ${sizes[i]}`);
+    }
+  });
+}
+
 export interface Engine {
   readonly name: EngineName;
   /** Steps taken so far (the same for every member). */
@@ -89,9 +103,9 @@ export class CpuEngine implements Engine {
   }
 
   importStateSync(state: EngineState): void {
+    checkEngineState(state, this.trainers.map((t) => t.params.length));
     this.trainers.forEach((t, i) => {
       const s = state.members[i];
-      if (s.params.length !== t.params.length) throw new Error(`member ${i}: state has ${s.params.length} parameters, the engine ${t.params.length}`);
       t.params.set(s.params);
       t.optimizerState().m.set(s.m);
       t.optimizerState().v.set(s.v);

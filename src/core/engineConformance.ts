@@ -314,7 +314,13 @@ export function describeEngine<E extends Engine>(name: string, factory: EngineFa
       const ref = reference(deep, MIXED);
       const state = stateOf(ref);
       const bad = { ...state, members: state.members.map((s, i) => (i === 0 ? { params: s.params.subarray(1), m: s.m.subarray(1), v: s.v.subarray(1) } : s)) };
+      const before = [await e.readParams(0), await e.readParams(1)];
+      // Member 1 is short: member 0, checked first, must not have been written either.
+      const bad1 = { ...state, members: state.members.map((s, i) => (i === 1 ? { params: s.params.subarray(1), m: s.m.subarray(1), v: s.v.subarray(1) } : s)) };
       await expect(async () => e.importState(bad)).rejects.toThrow(/member 0/);
+      await expect(async () => e.importState(bad1)).rejects.toThrow(/member 1/);
+      expect(e.step).toBe(0);
+      expect([await e.readParams(0), await e.readParams(1)]).toEqual(before);
     });
 
     check('dispose', 'dispose is safe on a fresh and on a trained engine, and twice', async () => {

@@ -8,7 +8,7 @@
  * `step` back to that copy's step, readParams keeps answering from it, and exportState hands
  * it to the CPU engine, which continues the run from there.
  */
-import type { Engine, EngineState, MemberSpec } from '../core/engine.ts';
+import { checkEngineState, type Engine, type EngineState, type MemberSpec } from '../core/engine.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import { modelData, transcoderLayout } from '../core/run.ts';
 import { ADAM, type LossParts } from '../core/transcoder/cpuTrainer.ts';
@@ -199,6 +199,7 @@ export class GpuEngine implements Engine {
   importState(state: EngineState): Promise<void> {
     return this.exclusive(async () => {
       this.assertUsable();
+      checkEngineState(state, this.layouts.map((l) => l.size));
       const c = this.copy;
       const n = this.g.sizes.params;
       c.params.fill(0);
