@@ -273,3 +273,15 @@ export function faithfulnessOf(effects: readonly StandardEffect[]): number {
   const recalls = effects.filter((e) => e.kind === 'patch' && e.changed > 0).map((e) => e.followed / e.changed);
   return recalls.length > 0 ? recalls.reduce((s, r) => s + r, 0) / recalls.length : NaN;
 }
+
+/** Effect recall pooled over the standard set's cuts: Σ followed / Σ changed; NaN when no cut changes the real model. */
+export function cutEffectRecall(effects: readonly StandardEffect[]): number {
+  let changed = 0;
+  let followed = 0;
+  for (const e of effects) {
+    if (e.kind !== 'cut') continue;
+    changed += e.changed;
+    followed += e.followed;
+  }
+  return changed > 0 ? followed / changed : NaN;
+}
