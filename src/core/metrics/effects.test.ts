@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { forward, outputClasses, type BaseModel } from '../model/baseModel.ts';
 import { xorAndModel } from '../model/xorAnd.ts';
-import { modelData } from '../run.ts';
+import { DEFAULT_TRAIN } from '../config.ts';
+import { cpuTrainer, modelData } from '../run.ts';
 import type { TrainedTranscoder } from '../transcoder/apply.ts';
 import { allowedPairs, makeLayout, pairIndex } from '../transcoder/layout.ts';
 import type { TrainingData } from '../transcoder/data.ts';
@@ -226,6 +227,19 @@ describe('the patched fast path', () => {
         const fast = patchedResid(tc, data, model, clean, h);
         for (let k = 0; k < ref.length; k++) expect(fast[k]).toBeCloseTo(ref[k], 12);
       }
+    }
+  });
+});
+
+describe('woke features on a real run', () => {
+  it('are empty with no intervention at every kept step (every 50th, and 9050 where the old baseline woke one)', () => {
+    const cfg = { ...DEFAULT_TRAIN, seed: 0 };
+    const trainers = (['clt', 'plt'] as const).map((kind) => cpuTrainer(kind, model, data, cfg));
+    for (let step = 0; step <= cfg.steps; step += 50) {
+      if (step > 0) for (const t of trainers) t.train(50);
+      const r = interventionReport(model, data, trainers.map((tc) => ({ tc })), []);
+      for (const m of r.members) expect(m.woke, `step ${step}`).toEqual([]);
+      expect(r.base.changedCount).toBe(0);
     }
   });
 });
