@@ -143,57 +143,59 @@ export function InterventionsView({ model, config, layouts, snapshot, highlight,
               </span>
             ))}
           </div>
-          <table className="iv-table">
-            <thead>
-              <tr>
-                <th scope="row">input</th>
-                {report.truth.map((_, n) => (
-                  <th
-                    key={n}
-                    className={`${highlight.input === n ? 'hl' : ''} ${report.base.changed[n] ? 'changed' : ''}`}
-                    title={report.base.changed[n] ? 'the intervention changes the real model here' : undefined}
-                    onMouseEnter={() => onHighlight({ input: n, feature: null })}
-                  >
-                    {inputLabel(model, n)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <th scope="row">truth</th>
-                {report.truth.map((t, n) => (
-                  <td key={n} className={t ? 'true' : 'false'}>{t ? 'T' : 'F'}</td>
-                ))}
-              </tr>
-              <tr>
-                <th scope="row">real model</th>
-                {report.base.classes.map((c, n) => (
-                  <td
-                    key={n}
-                    className={`${c ? 'true' : 'false'} ${report.base.changed[n] ? 'changed' : ''}`}
-                    title={`${model.dimNames[model.outputDim]} = ${fmt(report.base.output[n])}${report.base.changed[n] ? ' — changed by the intervention' : ''}`}
-                  >
-                    {c ? 'T' : 'F'}
-                  </td>
-                ))}
-              </tr>
-              {report.kinds.map((kind, k) => (
-                <tr key={kind} data-testid={`iv-row-${kind}`}>
-                  <th scope="row">{kind.toUpperCase()} replacement</th>
-                  {report.members[k].classes.map((c, n) => (
+          <div className="iv-table-wrap">
+            <table className="iv-table">
+              <thead>
+                <tr>
+                  <th scope="row">input</th>
+                  {report.truth.map((_, n) => (
+                    <th
+                      key={n}
+                      className={`${highlight.input === n ? 'hl' : ''} ${report.base.changed[n] ? 'changed' : ''}`}
+                      title={report.base.changed[n] ? 'the intervention changes the real model here' : undefined}
+                      onMouseEnter={() => onHighlight({ input: n, feature: null })}
+                    >
+                      {inputLabel(model, n)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                <tr>
+                  <th scope="row">truth</th>
+                  {report.truth.map((t, n) => (
+                    <td key={n} className={t ? 'true' : 'false'}>{t ? 'T' : 'F'}</td>
+                  ))}
+                </tr>
+                <tr>
+                  <th scope="row">real model</th>
+                  {report.base.classes.map((c, n) => (
                     <td
                       key={n}
-                      className={`${c ? 'true' : 'false'} ${report.members[k].agrees[n] ? '' : 'disagree'} ${report.members[k].effect.followedRows[n] ? 'followed' : ''}`}
-                      title={`${kind.toUpperCase()} ${model.dimNames[model.outputDim]} = ${fmt(report.members[k].output[n])}${report.members[k].agrees[n] ? '' : ' — disagrees with the real model'}${report.members[k].effect.followedRows[n] ? ' — follows the real model\'s change' : ''}`}
+                      className={`${c ? 'true' : 'false'} ${report.base.changed[n] ? 'changed' : ''}`}
+                      title={`${model.dimNames[model.outputDim]} = ${fmt(report.base.output[n])}${report.base.changed[n] ? ' — changed by the intervention' : ''}`}
                     >
                       {c ? 'T' : 'F'}
                     </td>
                   ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+                {report.kinds.map((kind, k) => (
+                  <tr key={kind} data-testid={`iv-row-${kind}`}>
+                    <th scope="row">{kind.toUpperCase()} replacement</th>
+                    {report.members[k].classes.map((c, n) => (
+                      <td
+                        key={n}
+                        className={`${c ? 'true' : 'false'} ${report.members[k].agrees[n] ? '' : 'disagree'} ${report.members[k].effect.followedRows[n] ? 'followed' : ''}`}
+                        title={`${kind.toUpperCase()} ${model.dimNames[model.outputDim]} = ${fmt(report.members[k].output[n])}${report.members[k].agrees[n] ? '' : ' — disagrees with the real model'}${report.members[k].effect.followedRows[n] ? ' — follows the real model\'s change' : ''}`}
+                      >
+                        {c ? 'T' : 'F'}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           {report.members.some((m) => m.woke.length > 0) && (
             <div className="woke" data-testid="woke-notice">
               {report.kinds.map((kind, k) => {
@@ -202,8 +204,8 @@ export function InterventionsView({ model, config, layouts, snapshot, highlight,
                 return (
                   <p key={kind} data-testid={`woke-${kind}`} data-value={woke.length}>
                     {wokeSentence(woke.length, kind)} (most: {woke.slice(0, 4).map((w) => `L${w.layer}·f${w.feature} on ${w.inputs}`).join(', ')}
-                    {woke.length > 4 ? ', …' : ''}): zero on every input of its own un-intervened chained run, a "dead" feature can wake
-                    up under an intervention.
+                    {woke.length > 4 ? ', …' : ''}). Each is zero on every input of the {kind.toUpperCase()}'s own un-intervened chained
+                    run: a "dead" feature can wake up under an intervention.
                   </p>
                 );
               })}
