@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { forward, outputClasses, type BaseModel } from '../model/baseModel.ts';
+import { modelForCircuit } from '../model/presets.ts';
 import { xorAndModel } from '../model/xorAnd.ts';
 import { DEFAULT_TRAIN } from '../config.ts';
 import { cpuTrainer, modelData } from '../run.ts';
@@ -226,6 +227,28 @@ describe('the patched fast path', () => {
         const ref = replacementForward(tc, data, model, { patch: { layer: h.layer, dims: h.dims, values: sourceValues(clean.read[h.layer], 16, 9) } }, pairInputs(model)).resid;
         const fast = patchedResid(tc, data, model, clean, h);
         for (let k = 0; k < ref.length; k++) expect(fast[k]).toBeCloseTo(ref[k], 12);
+      }
+    }
+  });
+
+  it('agrees on a deeper compiled circuit, where later layers read the patched stream (trained CLT and PLT)', () => {
+    const compiled = modelForCircuit('((a XOR b) AND (c XOR d)) XOR e');
+    if (!compiled.ok) throw new Error(compiled.message);
+    const m = compiled.value;
+    const d = modelData(m);
+    const set = standardHandOffs(m);
+    expect(set.some((h) => h.layer < m.layers.length - 1)).toBe(true);
+    for (const kind of ['clt', 'plt'] as const) {
+      const tc = cpuTrainer(kind, m, d, { ...DEFAULT_TRAIN, steps: 300 });
+      tc.train(300);
+      const clean = replacementForward(tc, d, m);
+      for (const h of set) {
+        const values = sourceValues(clean.read[h.layer], m.n, m.dims);
+        const ref = replacementForward(tc, d, m, { patch: { layer: h.layer, dims: h.dims, values } }, pairInputs(m)).resid;
+        const fast = patchedResid(tc, d, m, clean, h);
+        let worst = 0;
+        for (let k = 0; k < ref.length; k++) worst = Math.max(worst, Math.abs(fast[k] - ref[k]));
+        expect(worst, `${kind} ${h.name}`).toBeLessThan(1e-9);
       }
     }
   });

@@ -175,37 +175,90 @@ export interface MemberPatch extends EffectRows {
 }
 
 /**
- * The chained replacement under a patch of `h` over all N × N pairs, from its clean run `clean`:
- * layers before h.layer are the target's clean run, so only layers h.layer.. run on N² rows.
- * Agrees with `replacementForward(…, { patch }, pairInputs(model))` (tested).
+ * The chained replacement under a patch of `h` over all N × N pairs, from its clean run `clean`.
+ * Layers before h.layer are the target's clean run. At h.layer a pre-activation splits into a
+ * target part (dims outside S, N rows) plus a source part (dims in S, N rows), and the decoders
+ * from earlier sources give a per-target constant, so only the sum and the layer's own decoder
+ * run on N² rows; later layers, if any, run in full. Agrees with
+ * `replacementForward(…, { patch }, pairInputs(model))` to rounding (tested).
  */
 export function patchedResid(tc: TrainedTranscoder, stats: Stats, model: BaseModel, clean: ReplacementResult, h: HandOff): Float64Array {
-  const L = tc.layout.layers;
+  const { layout, params: p } = tc;
+  const L = layout.layers;
   const D = model.dims;
-  const F = tc.layout.features;
+  const F = layout.features;
   const N = model.n;
   const P = N * N;
+  const l0 = h.layer;
+  const read = clean.read[l0];
+  const { mean, std } = stats.inStats[l0];
+  const inS = new Uint8Array(D);
+  for (const d of h.dims) inS[d] = 1;
+  // Target part A (bias + dims outside S) and source part B (dims in S) of each pre-activation.
+  const A = new Float64Array(N * F);
+  const B = new Float64Array(N * F);
+  const oE = layout.wEnc[l0];
+  for (let n = 0; n < N; n++) {
+    for (let f = 0; f < F; f++) {
+      let a = p[layout.bEnc[l0] + f];
+      let b = 0;
+      for (let d = 0; d < D; d++) {
+        const v = ((read[n * D + d] - mean[d]) / std[d]) * p[oE + d * F + f];
+        if (inS[d]) b += v;
+        else a += v;
+      }
+      A[n * F + f] = a;
+      B[n * F + f] = b;
+    }
+  }
+  const theta = new Float64Array(F);
+  for (let f = 0; f < F; f++) theta[f] = Math.exp(p[layout.logTheta[l0] + f]);
+  const act = new Float64Array(P * F);
+  for (let n = 0; n < N; n++) {
+    for (let m = 0; m < N; m++) {
+      for (let f = 0; f < F; f++) {
+        const z = A[n * F + f] + B[m * F + f];
+        act[(n * N + m) * F + f] = z > theta[f] ? z : 0;
+      }
+    }
+  }
+  // Decoders into layer l0 from earlier sources: a constant per target input (standardized).
+  const earlier = decodeTarget(tc, l0, clean.acts.slice(0, l0));
+  const own = layout.pairs.findIndex((pr) => pr.source === l0 && pr.target === l0);
+  const o = stats.outStats[l0];
   const resid = new Float64Array(P * D);
+  const y = new Float64Array(D);
+  for (let n = 0; n < N; n++) {
+    for (let m = 0; m < N; m++) {
+      const row = n * N + m;
+      for (let d = 0; d < D; d++) y[d] = earlier[n * D + d];
+      if (own >= 0) {
+        for (let f = 0; f < F; f++) {
+          const av = act[row * F + f];
+          if (av === 0) continue;
+          for (let d = 0; d < D; d++) y[d] += av * p[layout.wDec[own] + f * D + d];
+        }
+      }
+      for (let d = 0; d < D; d++) resid[row * D + d] = read[n * D + d] + y[d] * o.std[d] + o.mean[d];
+    }
+  }
+  if (l0 === L - 1) return resid;
+  // Later layers read the patched stream in full.
   const acts: Float64Array[] = [];
-  // The residual before layer h.layer is what that layer read on the clean run (no cuts there).
-  for (let n = 0; n < N; n++) for (let m = 0; m < N; m++) resid.set(clean.read[h.layer].subarray(n * D, (n + 1) * D), (n * N + m) * D);
-  for (let l = 0; l < h.layer; l++) {
+  for (let l = 0; l < l0; l++) {
     const a = new Float64Array(P * F);
     for (let n = 0; n < N; n++) for (let m = 0; m < N; m++) a.set(clean.acts[l].subarray(n * F, (n + 1) * F), (n * N + m) * F);
     acts.push(a);
   }
+  acts.push(act);
   const xHat = new Float64Array(P * D);
-  for (let l = h.layer; l < L; l++) {
-    const { mean, std } = stats.inStats[l];
-    for (let k = 0; k < P * D; k++) xHat[k] = resid[k];
-    if (l === h.layer) {
-      for (let n = 0; n < N; n++) for (let m = 0; m < N; m++) for (const d of h.dims) xHat[(n * N + m) * D + d] = clean.read[l][m * D + d];
-    }
-    for (let k = 0; k < P * D; k++) xHat[k] = (xHat[k] - mean[k % D]) / std[k % D];
+  for (let l = l0 + 1; l < L; l++) {
+    const st = stats.inStats[l];
+    for (let k = 0; k < P * D; k++) xHat[k] = (resid[k] - st.mean[k % D]) / st.std[k % D];
     acts.push(encodeLayer(tc, l, xHat).a);
     const yHat = decodeTarget(tc, l, acts);
-    const o = stats.outStats[l];
-    for (let k = 0; k < P * D; k++) resid[k] += yHat[k] * o.std[k % D] + o.mean[k % D];
+    const ol = stats.outStats[l];
+    for (let k = 0; k < P * D; k++) resid[k] += yHat[k] * ol.std[k % D] + ol.mean[k % D];
   }
   return resid;
 }
