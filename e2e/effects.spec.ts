@@ -2,6 +2,7 @@
  * Honest instruments (issue 13): the changed set and who follows it, neuron ablation applied to
  * every model, no woke notice without an intervention, the interchange-patch grid.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { waitForStatus, watchErrors } from './helpers.ts';
 
@@ -105,6 +106,10 @@ test('the patch picker: the e..h patch into layer 1 changes the real model on 96
   await page.getByTestId('patch-handoff').selectOption('0');
   await expect(page.getByTestId('patch-changed')).toHaveAttribute('data-value', '48');
   await page.getByTestId('patch-handoff').selectOption('4');
+  // The opened panel, with a cut and a woke notice in force, has no serious or critical axe violation.
+  await page.getByTestId('cut-e-1').click();
+  const { violations } = await new AxeBuilder({ page }).include('[data-testid="view-interventions"]').analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   for (const [w, h, name] of [[1440, 900, 'effects-patch-1440'], [390, 844, 'effects-patch-390']] as const) {
     await page.setViewportSize({ width: w, height: h });
