@@ -19,6 +19,10 @@ test('cut e..h into layer 1 by click, over several seeds', async ({ page }) => {
     expect(plt).toBeGreaterThanOrEqual(0.9);
     expect(clt).toBeLessThan(plt);
     expect(clt).toBeLessThanOrEqual(0.9);
+    // Shown first: the real model changes on 4 inputs; the CLT follows at most 2 of them, the PLT all 4.
+    expect(await metric(page, 'changed-count')).toBe(4);
+    expect(await metric(page, 'followed-clt')).toBeLessThanOrEqual(2);
+    expect(await metric(page, 'followed-plt')).toBe(4);
     // The CLT's rows show red cells exactly where it keeps answering TRUE.
     expect(await page.getByTestId('iv-row-clt').locator('td.disagree').count()).toBe(Math.round((1 - clt) * 16));
     if (seed === 0) await shoot(page, 'view-interventions', 'view-interventions-cut');
@@ -53,7 +57,7 @@ test('switching the CLT\'s L0 → L1 decoder block off breaks its layer-1 output
   // The collapsed CLT wrote the answer only through that block: it now misses the TRUE inputs.
   expect(await metric(page, 'agreement-clt')).toBeLessThanOrEqual(0.8);
   expect(await metric(page, 'agreement-plt')).toBe(1);
-  await page.getByTestId('ablate-i').click();
+  await page.getByTestId('ablate-neuron-i').click();
   expect(await metric(page, 'base-accuracy')).toBe(0.75);
 });
 
@@ -61,7 +65,7 @@ test('the link carries the interventions: a fresh page opened on it shows the sa
   await page.goto('/#v=1&seed=0');
   await waitForStatus(page, 'done');
   await page.getByTestId('pair-clt-0-1').click();
-  await page.getByTestId('ablate-i').click();
+  await page.getByTestId('ablate-neuron-i').click();
   await expect(page).toHaveURL(/[#&]off=\d+/);
   await expect(page).toHaveURL(/[#&]na=\d+\.\d+/);
   const clt = await metric(page, 'agreement-clt');

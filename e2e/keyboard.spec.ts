@@ -133,11 +133,11 @@ test('a keyboard-only journey: pause and play, change λ, cut, ablate, open a no
   await tabTo(page, 'neuron-i', true);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('neuron-i')).toHaveAttribute('aria-pressed', 'true');
-  await expect(page.getByTestId('ablate-i')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('ablate-neuron-i')).toHaveAttribute('aria-pressed', 'true');
   await expect.poll(() => metric(page, 'base-accuracy')).toBeLessThan(1);
   await page.getByTestId('view-model').screenshot({ path: 'e2e/screenshots/keyboard-neuron-focus.png' });
   await page.keyboard.press(' ');
-  await expect(page.getByTestId('ablate-i')).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.getByTestId('ablate-neuron-i')).toHaveAttribute('aria-pressed', 'false');
 
   // Graph: pick input 10 with the arrows, open a node's card with Enter, close it with Esc, and again with its button.
   await page.getByTestId('input').focus();

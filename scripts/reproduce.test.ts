@@ -55,5 +55,23 @@ describe('cutting e..h into layer 1 (SPEC §4)', () => {
     expect(r.members[0].agreement).toBeLessThan(r.members[1].agreement);
     expect(r.members[0].agreement).toBeLessThanOrEqual(0.875); // 10 seeds measured: 0.75–0.875
     expect(r.members[1].agreement).toBeGreaterThanOrEqual(0.9);
+    // The real model changes on 4 inputs; the CLT follows at most 2 of them (10 seeds: 0–2), the PLT all 4.
+    expect(r.base.changedCount).toBe(4);
+    expect(r.members[0].effect.followed).toBeLessThanOrEqual(2);
+    expect(r.members[1].effect.followed).toBe(4);
+  });
+});
+
+describe('the JSON\'s interventions (CONTRACTS §1)', () => {
+  it('lists the standard hand-offs cut and patched, and faithfulness is the mean effect IIA of the patches', () => {
+    const [run] = reproduceRuns(model, { ...DEFAULT_TRAIN, steps: 2000 }, ['plt'], [0], false);
+    expect(run.interventions.map((e) => `${e.kind} ${e.name}`)).toEqual([
+      'cut e>1', 'cut f>1', 'cut g>1', 'cut h>1', 'cut efgh>1', 'patch e>1', 'patch f>1', 'patch g>1', 'patch h>1', 'patch efgh>1',
+    ]);
+    expect(run.interventions.map((e) => e.changed)).toEqual([2, 2, 2, 2, 4, 48, 48, 48, 48, 96]);
+    const patches = run.interventions.filter((e) => e.kind === 'patch');
+    expect(run.faithfulness).toBeCloseTo(patches.reduce((s, e) => s + e.followed / e.changed, 0) / patches.length, 12);
+    const json = JSON.parse(JSON.stringify(run)) as Record<string, unknown>;
+    expect(Object.keys(json).slice(0, 8)).toEqual(['kind', 'seed', 'l0', 'alive', 'mse', 'accuracy', 'faithfulness', 'interventions']);
   });
 });

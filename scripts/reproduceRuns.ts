@@ -55,7 +55,7 @@ export function formatTable(runs: RunResult[], kinds: readonly TranscoderKind[],
   for (let l = 0; l < layers; l++) rows.push([`L0 (layer ${l})`, (r) => r.l0[l], (v) => v.toFixed(2)]);
   for (let l = 0; l < layers; l++) rows.push([`MSE (layer ${l})`, (r) => r.mse[l], (v) => v.toFixed(4)]);
   for (let l = 0; l < layers; l++) rows.push([`Alive (layer ${l})`, (r) => r.alive[l], (v) => v.toFixed(1)]);
-  rows.push(['Faithfulness', (r) => r.faithfulness, (v) => v.toFixed(3)]);
+  rows.push(['Faithfulness (mean effect IIA, hand-off patches)', (r) => r.faithfulness, (v) => v.toFixed(3)]);
   for (let l = 0; l < layers; l++) rows.push([`Attribution share (layer ${l})`, (r) => r.attributionShare[l], (v) => v.toFixed(3)]);
   const header = ['Metric', ...kinds.map((k) => `JumpReLU ${k.toUpperCase()}`)];
   const body = rows.map(([name, get, f]) => [

@@ -6,6 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN, type TrainConfig } from '../src/core/config.ts';
+import { standardHandOffs } from '../src/core/metrics/effects.ts';
+import { interventionReport } from '../src/core/metrics/interventionReport.ts';
+import { computeMetrics } from '../src/core/metrics/metrics.ts';
+import { cpuTrainer, modelData } from '../src/core/run.ts';
 import { superpositionControl } from '../src/core/model/superposition.ts';
 import { xorAndModel } from '../src/core/model/xorAnd.ts';
 import { resolveCircuit } from './circuitOption.ts';
@@ -17,11 +21,21 @@ const fast: TrainConfig = { ...DEFAULT_TRAIN, steps: STEPS };
 const bySeed = (runs: RunResult[], kind: string, seed: number): RunResult => runs.find((r) => r.kind === kind && r.seed === seed)!;
 
 describe('the cross-layer superposition control', () => {
-  it('a CLT is perfectly faithful there', () => {
-    // Measured: 1 in 4/4 seeds at 4000 steps and 5/5 at 15000 (the PLT: 0.75–0.94).
-    for (const r of reproduceRuns(superpositionControl(), fast, ['clt'], seeds, false)) {
-      expect(r.accuracy).toBe(1);
-      expect(r.faithfulness, `seed ${r.seed}`).toBe(1);
+  it('has no hand-off, so faithfulness is undefined; the CLT survives cutting what layer 0 wrote out of layer 1', () => {
+    // Layer 1 reads only a..d: the standard hand-off set (SPEC §4) is empty and the score is NaN
+    // (null in the JSON, "—" on the page), never 1. The cut e > 1 changes nothing in the real model,
+    // and the CLT agrees on every input (measured: 4/4 seeds at 4000 steps, 5/5 at 15000, as issue 7 found).
+    const model = superpositionControl();
+    expect(standardHandOffs(model)).toEqual([]);
+    const data = modelData(model);
+    for (const seed of seeds) {
+      const clt = cpuTrainer('clt', model, data, { ...fast, seed });
+      clt.train(STEPS);
+      expect(Number.isNaN(computeMetrics(clt, data, model).faithfulness)).toBe(true);
+      const r = interventionReport(model, data, [{ tc: clt }], [{ dims: [4], layer: 1 }]);
+      expect(r.base.changedCount).toBe(0);
+      expect(r.members[0].effect.recall).toBeNull();
+      expect(r.members[0].agreement, `seed ${seed}`).toBe(1);
     }
   });
 });
@@ -31,14 +45,16 @@ describe('XOR-AND: the intervention-consistency loss', () => {
   const plain = reproduceRuns(model, fast, ['clt', 'plt'], seeds, false);
   const trained = reproduceRuns(model, { ...fast, consistency: 1 }, ['clt'], seeds, false);
 
-  it('raises the CLT\'s faithfulness to (near) the PLT\'s, at full replacement accuracy', () => {
-    // Measured at 4000 steps: 0.85 → 1 (seeds 0–2), 0.85 → 0.99 (seed 3); at 15000: 1 in 5/5.
+  it('raises the CLT\'s held-out faithfulness (patches, not the cuts it trains on), at full accuracy, but not to the PLT\'s', () => {
+    // Issue 13's held-out score (mean effect IIA over the hand-off patches), measured at 4000 steps
+    // (seeds 0–3): 0.00–0.015 → 0.44–0.50, the PLT 0.87–0.99; at 15000 (seeds 0–4): 0.25–0.52 → 0.56–0.78,
+    // the PLT 0.81–0.96. Under the old score (agreement under the trained zero-cuts) it read 1.
     for (const seed of seeds) {
       const before = bySeed(plain, 'clt', seed);
       const after = bySeed(trained, 'clt', seed);
       expect(after.accuracy).toBe(1);
-      expect(after.faithfulness, `seed ${seed}`).toBeGreaterThan(before.faithfulness);
-      expect(after.faithfulness, `seed ${seed}`).toBeGreaterThanOrEqual(0.95);
+      expect(after.faithfulness, `seed ${seed}`).toBeGreaterThan(before.faithfulness + 0.3);
+      expect(after.faithfulness, `seed ${seed}`).toBeLessThan(bySeed(plain, 'plt', seed).faithfulness);
     }
   });
 

@@ -58,9 +58,10 @@ export function GraphView({ model, config, layouts, snapshot, onHighlight }: Vie
           cuts: config.cuts,
           features: featureAblations.filter((a) => a.kind === m.kind).map(({ layer, feature }) => ({ layer, feature })),
           pairsOff: m.kind === 'clt' ? pairsOff : [],
+          ablations: neuronAblations,
         }),
       ) ?? null,
-    [members, data, model, input, config.cuts, featureAblations, pairsOff],
+    [members, data, model, input, config.cuts, featureAblations, pairsOff, neuronAblations],
   );
 
   const writes = useMemo(

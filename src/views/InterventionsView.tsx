@@ -1,6 +1,8 @@
 /**
- * Who still agrees with the real model under the current cuts and ablations: the real model's
- * outputs on every input beside each replacement's, disagreements marked (SPEC §4).
+ * What the current interventions change, and who follows (SPEC §4): first the changed set of
+ * the real model and how many of those inputs each replacement follows, then what was applied
+ * to whom, all-input agreement (secondary), the per-input table, woke features, and the
+ * interchange-patch picker.
  */
 import { useMemo } from 'react';
 import { interventionReport } from '../core/metrics/interventionReport.ts';
@@ -9,8 +11,9 @@ import { modelData } from '../core/run.ts';
 import { useStore } from '../state/store.ts';
 import type { ViewProps } from './types.ts';
 import { fmt } from './charts/tooltip.ts';
-
-const KINDS = ['clt', 'plt'] as const;
+import { appliedLines, recallText, wokeSentence } from './interventionText.ts';
+import { PatchPanel } from './PatchPanel.tsx';
+import './interventions.css';
 
 export function InterventionsView({ model, config, layouts, snapshot, highlight, onHighlight }: ViewProps) {
   const featureAblations = useStore((s) => s.featureAblations);
@@ -31,8 +34,9 @@ export function InterventionsView({ model, config, layouts, snapshot, highlight,
         pairsOff: m.kind === 'clt' ? pairsOff : [],
       },
     }));
-    return interventionReport(model, data, members, config.cuts, neuronAblations);
+    return { kinds: snapshot.members.map((m) => m.kind), ...interventionReport(model, data, members, config.cuts, neuronAblations) };
   }, [snapshot, layouts, model, data, config.cuts, featureAblations, pairsOff, neuronAblations]);
+  const applied = appliedLines(model, config.cuts, neuronAblations, pairsOff, layouts[0], featureAblations);
 
   const N = model.n;
   const crossPairs = layouts[0].pairs.map((p, q) => ({ ...p, q })).filter((p) => p.source !== p.target);
@@ -40,10 +44,10 @@ export function InterventionsView({ model, config, layouts, snapshot, highlight,
 
   return (
     <section className="panel wide interventions" data-testid="view-interventions" aria-label="Interventions">
-      <h2>Interventions: who still agrees with the real model?</h2>
+      <h2>Interventions: when the real model changes, does the replacement follow?</h2>
       <p className="hint">
-        Cut a hand-off in the model diagram, switch off a CLT decoder block or ablate a neuron. The real model and both
-        replacements are intervened alike; a red cell is an input where a replacement's answer differs from the real model's.
+        Cut a hand-off in the model diagram or ablate a neuron: both are applied to the real model and to both replacements.
+        Switching off a CLT decoder block or a feature acts on that replacement only. The list below says what is applied to whom.
       </p>
       <div className="iv-controls">
         <span>CLT decoder blocks:</span>
@@ -63,7 +67,13 @@ export function InterventionsView({ model, config, layouts, snapshot, highlight,
           layer.neuronNames.map((name, j) => {
             const on = neuronAblations.some((a) => a.layer === l && a.neuron === j);
             return (
-              <button key={`${l}-${j}`} data-testid={`ablate-${name}`} aria-pressed={on} onClick={() => toggleNeuron({ layer: l, neuron: j })}>
+              <button
+                key={`${l}-${j}`}
+                data-testid={`ablate-neuron-${name}`}
+                aria-pressed={on}
+                onClick={() => toggleNeuron({ layer: l, neuron: j })}
+                title={`ablate neuron ${name} of MLP ${l}: the real model's MLP ${l} output and each replacement's layer-${l} reconstruction are 0 in the dim it writes`}
+              >
                 {on ? '✕ ' : ''}
                 {name}
               </button>
@@ -78,6 +88,44 @@ export function InterventionsView({ model, config, layouts, snapshot, highlight,
         <p className="empty">waiting for the first snapshot</p>
       ) : (
         <>
+          <div className="iv-effects" aria-live="polite">
+            <p className="iv-changed">
+              The real model changes on{' '}
+              <b data-testid="changed-count" data-value={report.base.changedCount}>
+                {report.base.changedCount}
+              </b>{' '}
+              of {N} inputs{anything ? '' : ' (no intervention in force)'}
+            </p>
+            {report.kinds.map((kind, k) => {
+              const e = report.members[k].effect;
+              return (
+                <p key={kind} className={`iv-follow iv-${kind}`}>
+                  {kind.toUpperCase()} follows{' '}
+                  <b data-testid={`followed-${kind}`} data-value={e.followed}>
+                    {e.followed}
+                  </b>{' '}
+                  of them:{' '}
+                  <b
+                    data-testid={`effect-${kind}`}
+                    data-value={e.recall === null ? '' : e.recall}
+                    title="effect recall: share of the changed inputs where the replacement's answer changes to the real model's new answer"
+                  >
+                    {recallText(e.followed, e.changed)}
+                  </b>
+                </p>
+              );
+            })}
+          </div>
+          {applied.length > 0 && (
+            <ul className="iv-applied" data-testid="applied-list" aria-label="what is applied to whom">
+              {applied.map((a) => (
+                <li key={a.key} data-testid={`applied-${a.key}`}>
+                  <b>{a.what}</b> — applied to {a.to}
+                  {a.how ? ` (${a.how})` : ''}
+                </li>
+              ))}
+            </ul>
+          )}
           <div className="iv-summary">
             <span>
               real model accuracy under these interventions:{' '}
@@ -85,8 +133,8 @@ export function InterventionsView({ model, config, layouts, snapshot, highlight,
                 {(100 * report.base.accuracy).toFixed(1)}%
               </b>
             </span>
-            {KINDS.map((kind, k) => (
-              <span key={kind} className={`iv-${kind}`}>
+            {report.kinds.map((kind, k) => (
+              <span key={kind} className={`iv-${kind}`} title="all-input agreement: inputs where the intervened replacement gives the intervened real model's answer, changed or not">
                 {kind.toUpperCase()} agrees on{' '}
                 <b data-testid={`agreement-${kind}`} data-value={report.members[k].agreement}>
                   {report.members[k].agrees.filter(Boolean).length}/{N}
@@ -95,59 +143,74 @@ export function InterventionsView({ model, config, layouts, snapshot, highlight,
               </span>
             ))}
           </div>
-          <table className="iv-table">
-            <thead>
-              <tr>
-                <th scope="row">input</th>
-                {report.truth.map((_, n) => (
-                  <th key={n} className={highlight.input === n ? 'hl' : ''} onMouseEnter={() => onHighlight({ input: n, feature: null })}>
-                    {inputLabel(model, n)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <th scope="row">truth</th>
-                {report.truth.map((t, n) => (
-                  <td key={n} className={t ? 'true' : 'false'}>{t ? 'T' : 'F'}</td>
-                ))}
-              </tr>
-              <tr>
-                <th scope="row">real model</th>
-                {report.base.classes.map((c, n) => (
-                  <td key={n} className={c ? 'true' : 'false'} title={`${model.dimNames[model.outputDim]} = ${fmt(report.base.output[n])}`}>
-                    {c ? 'T' : 'F'}
-                  </td>
-                ))}
-              </tr>
-              {KINDS.map((kind, k) => (
-                <tr key={kind} data-testid={`iv-row-${kind}`}>
-                  <th scope="row">{kind.toUpperCase()} replacement</th>
-                  {report.members[k].classes.map((c, n) => (
+          <div className="iv-table-wrap">
+            <table className="iv-table">
+              <thead>
+                <tr>
+                  <th scope="row">input</th>
+                  {report.truth.map((_, n) => (
+                    <th
+                      key={n}
+                      className={`${highlight.input === n ? 'hl' : ''} ${report.base.changed[n] ? 'changed' : ''}`}
+                      title={report.base.changed[n] ? 'the intervention changes the real model here' : undefined}
+                      onMouseEnter={() => onHighlight({ input: n, feature: null })}
+                    >
+                      {inputLabel(model, n)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                <tr>
+                  <th scope="row">truth</th>
+                  {report.truth.map((t, n) => (
+                    <td key={n} className={t ? 'true' : 'false'}>{t ? 'T' : 'F'}</td>
+                  ))}
+                </tr>
+                <tr>
+                  <th scope="row">real model</th>
+                  {report.base.classes.map((c, n) => (
                     <td
                       key={n}
-                      className={`${c ? 'true' : 'false'} ${report.members[k].agrees[n] ? '' : 'disagree'}`}
-                      title={`${kind.toUpperCase()} ${model.dimNames[model.outputDim]} = ${fmt(report.members[k].output[n])}${report.members[k].agrees[n] ? '' : ' — disagrees with the real model'}`}
+                      className={`${c ? 'true' : 'false'} ${report.base.changed[n] ? 'changed' : ''}`}
+                      title={`${model.dimNames[model.outputDim]} = ${fmt(report.base.output[n])}${report.base.changed[n] ? ' — changed by the intervention' : ''}`}
                     >
                       {c ? 'T' : 'F'}
                     </td>
                   ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
-          {KINDS.map((kind, k) => {
-            const woke = [...report.members[k].woke].sort((x, y) => y.inputs - x.inputs);
-            if (woke.length === 0) return null;
-            return (
-              <p key={kind} className="woke" data-testid={`woke-${kind}`} data-value={woke.length}>
-                {woke.length} {kind.toUpperCase()} feature{woke.length > 1 ? 's' : ''} that never fire on clean inputs
-                fire under this intervention (most: {woke.slice(0, 4).map((w) => `L${w.layer}·f${w.feature} on ${w.inputs}`).join(', ')}
-                {woke.length > 4 ? ', …' : ''}): a "dead" feature can wake up on cut inputs.
-              </p>
-            );
-          })}
+                {report.kinds.map((kind, k) => (
+                  <tr key={kind} data-testid={`iv-row-${kind}`}>
+                    <th scope="row">{kind.toUpperCase()} replacement</th>
+                    {report.members[k].classes.map((c, n) => (
+                      <td
+                        key={n}
+                        className={`${c ? 'true' : 'false'} ${report.members[k].agrees[n] ? '' : 'disagree'} ${report.members[k].effect.followedRows[n] ? 'followed' : ''}`}
+                        title={`${kind.toUpperCase()} ${model.dimNames[model.outputDim]} = ${fmt(report.members[k].output[n])}${report.members[k].agrees[n] ? '' : ' — disagrees with the real model'}${report.members[k].effect.followedRows[n] ? ' — follows the real model\'s change' : ''}`}
+                      >
+                        {c ? 'T' : 'F'}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {report.members.some((m) => m.woke.length > 0) && (
+            <div className="woke" data-testid="woke-notice">
+              {report.kinds.map((kind, k) => {
+                const woke = [...report.members[k].woke].sort((x, y) => y.inputs - x.inputs);
+                if (woke.length === 0) return null;
+                return (
+                  <p key={kind} data-testid={`woke-${kind}`} data-value={woke.length}>
+                    {wokeSentence(woke.length, kind)} (most: {woke.slice(0, 4).map((w) => `L${w.layer}·f${w.feature} on ${w.inputs}`).join(', ')}
+                    {woke.length > 4 ? ', …' : ''}). Each is zero on every input of the {kind.toUpperCase()}'s own un-intervened chained
+                    run: a "dead" feature can wake up under an intervention.
+                  </p>
+                );
+              })}
+            </div>
+          )}
           {featureAblations.length > 0 && (
             <p className="hint">
               Ablated features:{' '}
@@ -160,6 +223,7 @@ export function InterventionsView({ model, config, layouts, snapshot, highlight,
           )}
         </>
       )}
+      <PatchPanel model={model} data={data} layouts={layouts} snapshot={snapshot} />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 /** The write-up's Table 1 at the shown step: one column per transcoder kind, one row per metric and layer. */
 import type { TranscoderKind } from '../core/config.ts';
+import { standardHandOffs } from '../core/metrics/effects.ts';
 import type { TranscoderSnapshot } from '../core/snapshot.ts';
 import type { ViewProps } from './types.ts';
 import './views.css';
@@ -24,8 +25,18 @@ const twoDecimals = (v: number): string => v.toFixed(2);
 const fourSignificant = (v: number): string => (Number.isFinite(v) ? v.toPrecision(4) : String(v));
 const integer = (v: number): string => String(Math.round(v));
 
+/** The faithfulness row's tooltip: exactly what the score measures (SPEC §4). */
+export function faithfulnessHint(handOffs: readonly string[]): string {
+  const set = handOffs.length > 0 ? ` (${handOffs.join(', ')})` : '';
+  return (
+    `mean effect IIA over the standard hand-off patches${set}: for each hand-off, of the (target, source) input pairs ` +
+    "where taking its dims from the source input changes the real model's answer, the share where the replacement's " +
+    'answer changes to the same new answer (each model patched from its own clean run)'
+  );
+}
+
 /** The rows of Table 1 for a model with `layers` layers. */
-export function metricRows(layers: number): Row[] {
+export function metricRows(layers: number, handOffs: readonly string[] = []): Row[] {
   const perLayer = (metric: 'l0' | 'mse' | 'alive', name: string, format: (v: number) => string, hint: string): Row[] =>
     Array.from({ length: layers }, (_, l) => ({
       label: `${name} (layer ${l})`,
@@ -42,8 +53,8 @@ export function metricRows(layers: number): Row[] {
     ...perLayer('l0', 'L0', twoDecimals, 'mean number of active features per input'),
     ...perLayer('mse', 'MSE', fourSignificant, 'mean squared reconstruction error per dim, standardized units'),
     ...perLayer('alive', 'Alive', integer, 'features active on at least one input'),
-    { label: 'Faithfulness', id: 'faithfulness', read: (m) => m.metrics.faithfulness, format: percent, layer: null, metric: 'faithfulness',
-      hint: 'mean agreement with the base model over the standard cuts of every hand-off' },
+    { label: 'Faithfulness (mean effect IIA)', id: 'faithfulness', read: (m) => m.metrics.faithfulness, format: percent, layer: null, metric: 'faithfulness',
+      hint: faithfulnessHint(handOffs) },
     { label: 'Loss', id: 'loss', read: (m) => m.loss.loss, format: fourSignificant, layer: null, metric: 'loss',
       hint: 'total training loss at this step: reconstruction + λ·sparsity + pre-activation' },
   ];
@@ -60,7 +71,7 @@ export function MetricsTable({ model, snapshot }: ViewProps) {
     );
   }
   const members = KINDS.map((kind) => ({ kind, m: snapshot.members.find((s) => s.kind === kind) }));
-  const rows = metricRows(model.layers.length);
+  const rows = metricRows(model.layers.length, standardHandOffs(model).map((h) => h.name));
   return (
     <section className="view view-metrics" data-testid="view-metrics">
       <h2>Metrics at step {snapshot.step}</h2>
@@ -80,7 +91,7 @@ export function MetricsTable({ model, snapshot }: ViewProps) {
                 if (v === undefined) return <td key={kind} className="metric-missing">—</td>;
                 // Step 0's loss is not measured yet (a training step computes it).
                 if (!Number.isFinite(v)) {
-                  return <td key={kind} className="metric-missing" data-testid={`metric-${kind}-${row.id}`} data-value="" title={`${row.hint}: not measured yet`}>—</td>;
+                  return <td key={kind} className="metric-missing" data-testid={`metric-${kind}-${row.id}`} data-value="" title={`${row.hint}: ${row.metric === 'faithfulness' ? 'undefined, no hand-off patch changes the real model' : 'not measured yet'}`}>—</td>;
                 }
                 const skipped = kind === 'clt' && row.metric === 'l0' && row.layer !== null && row.layer > 0 && v === 0;
                 return (

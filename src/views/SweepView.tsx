@@ -39,7 +39,7 @@ interface Panel {
 const PANELS: readonly Panel[] = [
   { id: 'l0', title: 'Layer-1 L0', yLabel: 'active features per input', get: (r) => r.l0[1] ?? NaN },
   { id: 'alive', title: 'Alive layer-1 features', yLabel: 'features', get: (r) => r.alive[1] ?? NaN, domain: (f) => [0, f] },
-  { id: 'faithfulness', title: 'Faithfulness', yLabel: 'mean agreement under cuts', get: (r) => r.faithfulness, domain: () => [0, 1] },
+  { id: 'faithfulness', title: 'Faithfulness', yLabel: 'mean effect IIA over hand-off patches', get: (r) => r.faithfulness, domain: () => [0, 1] },
   { id: 'mse', title: 'Total MSE', yLabel: 'Σ layers, standardized', get: totalMse, logY: true },
 ];
 
@@ -197,7 +197,8 @@ function SweepBody() {
         `L0 per layer: ${r.l0.map(exact).join(', ')}`,
         `alive per layer: ${r.alive.join(', ')}`,
         `MSE per layer: ${r.mse.map(exact).join(', ')} (total ${exact(totalMse(r))})`,
-        `accuracy ${exact(r.accuracy)}, faithfulness ${exact(r.faithfulness)}`,
+        `accuracy ${exact(r.accuracy)}, faithfulness (mean effect IIA) ${exact(r.faithfulness)}`,
+        `under the standard cuts, follows ${r.interventions.filter((e) => e.kind === 'cut').reduce((s, e) => s + e.followed, 0)} of ${r.interventions.filter((e) => e.kind === 'cut').reduce((s, e) => s + e.changed, 0)} changed inputs`,
       ];
     };
     const cleanups = PANELS.map((p, k) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN, type PenaltyKind } from '../core/config.ts';
 import { CpuEngine } from '../core/engine.ts';
+import { cutEffectRecall } from '../core/metrics/effects.ts';
 import { computeMetrics } from '../core/metrics/metrics.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
 import { xorAndModel } from '../core/model/xorAnd.ts';
@@ -124,13 +125,14 @@ describe('runSweep on the CPU engine', () => {
     expect(new Set(rows!.map((r) => r.mse.join())).size).toBeGreaterThan(1);
 
     const csv = sweepCsv(rows!).trimEnd().split('\n');
-    expect(csv[0]).toBe('variant,lambda,seed,l0_0,l0_1,alive_0,alive_1,mse_0,mse_1,mse_total,accuracy,faithfulness');
+    expect(csv[0]).toBe('variant,lambda,seed,l0_0,l0_1,alive_0,alive_1,mse_0,mse_1,mse_total,accuracy,faithfulness,cut_effect_recall');
     expect(csv).toHaveLength(1 + 8);
     const first = csv[1].split(',');
     expect(first.slice(0, 3)).toEqual(['clt-concat', '0.1', '0']);
     expect(Number(first[7])).toBe(rows![0].mse[0]);
     expect(Number(first[9])).toBe(totalMse(rows![0]));
     expect(Number(first[11])).toBe(rows![0].faithfulness);
+    expect(Number(first[12])).toBe(cutEffectRecall(rows![0].interventions));
   });
 
   it('stops between chunks when cancelled and resolves null', async () => {

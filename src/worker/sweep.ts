@@ -5,6 +5,7 @@
  */
 import { BOUNDS, DEFAULT_TRAIN, PENALTIES, type PenaltyKind, type TrainConfig } from '../core/config.ts';
 import type { Engine, EngineName, MemberSpec } from '../core/engine.ts';
+import { cutEffectRecall } from '../core/metrics/effects.ts';
 import { computeMetrics, type Metrics } from '../core/metrics/metrics.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import { transcoderLayout } from '../core/run.ts';
@@ -238,10 +239,10 @@ export async function runSweep(
 export function sweepCsv(rows: readonly SweepRow[]): string {
   const L = rows.reduce((n, r) => Math.max(n, r.l0.length), 0);
   const perLayer = (name: string) => Array.from({ length: L }, (_, l) => `${name}_${l}`);
-  const header = ['variant', 'lambda', 'seed', ...perLayer('l0'), ...perLayer('alive'), ...perLayer('mse'), 'mse_total', 'accuracy', 'faithfulness'];
+  const header = ['variant', 'lambda', 'seed', ...perLayer('l0'), ...perLayer('alive'), ...perLayer('mse'), 'mse_total', 'accuracy', 'faithfulness', 'cut_effect_recall'];
   const lines = rows.map((r) => {
     const layer = (xs: number[]) => Array.from({ length: L }, (_, l) => String(xs[l] ?? ''));
-    return [r.variant, String(r.lambda), String(r.seed), ...layer(r.l0), ...layer(r.alive), ...layer(r.mse), String(totalMse(r)), String(r.accuracy), String(r.faithfulness)].join(',');
+    return [r.variant, String(r.lambda), String(r.seed), ...layer(r.l0), ...layer(r.alive), ...layer(r.mse), String(totalMse(r)), String(r.accuracy), String(r.faithfulness), String(cutEffectRecall(r.interventions))].join(',');
   });
   return [header.join(','), ...lines].join('\n') + '\n';
 }

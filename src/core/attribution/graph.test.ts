@@ -38,7 +38,7 @@ function checkIdentities(g: AttributionGraph, tc: TrainedTranscoder, stats: Stat
   const k = m.inputDims.length;
   const x = m.inputs.slice(g.input * k, (g.input + 1) * k);
   const rep = replacementForward(tc, stats, m, iv, x);
-  const base = forward(m, { cuts: iv.cuts }, x);
+  const base = forward(m, { cuts: iv.cuts, ablations: iv.ablations }, x);
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const sumIn = (id: string, withErrors: boolean): number =>
     g.edges.filter((e) => e.target === id && (withErrors || byId.get(e.source)?.kind !== 'error')).reduce((s, e) => s + e.weight, 0);
@@ -93,6 +93,9 @@ describe('sum identity on every node, all 16 inputs', () => {
         { cuts: [{ dims: [E], layer: 1 }, { dims: [0], layer: 0 }] },
         { pairsOff: [pairIndex(tc.layout, 0, kind === 'clt' ? 1 : 0)] },
         { features: [0, 1, 2, 3, 4, 5, 6, 7].map((f) => ({ layer: 0, feature: f })) },
+        // Neuron ablations zero the reconstruction in the dims the neuron writes (e; then i, with a cut).
+        { ablations: [{ layer: 0, neuron: 0 }] },
+        { ablations: [{ layer: 1, neuron: 0 }, { layer: 0, neuron: 2 }], cuts: [{ dims: [F], layer: 1 }] },
       ];
       let crossLayer = 0;
       for (const iv of ivs) {

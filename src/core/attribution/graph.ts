@@ -12,7 +12,7 @@
  *   h + Σ its error edges = the h its encoder would compute reading the base model's residual
  *   (active set still frozen), which is circuit-tracer's local replacement.
  */
-import { cutMasks, forward, type BaseModel } from '../model/baseModel.ts';
+import { cutMasks, forward, outputMasks, type BaseModel } from '../model/baseModel.ts';
 import { replacementForward, type ReplacementInterventions, type Stats } from '../metrics/replacement.ts';
 import { standardize } from '../transcoder/data.ts';
 import { encodeLayer, type TrainedTranscoder } from '../transcoder/apply.ts';
@@ -95,16 +95,20 @@ export function attributionGraph(
   const o = model.outputDim;
   const x = model.inputs.slice(input * k, (input + 1) * k);
   const rep = replacementForward(tc, stats, model, iv, x);
-  const base = forward(model, { cuts: iv.cuts }, x);
+  const base = forward(model, { cuts: iv.cuts, ablations: iv.ablations }, x);
   const masks = cutMasks(L, D, iv.cuts);
+  // A neuron ablation zeroes layer l's reconstruction in the dims that neuron writes (SPEC §4).
+  const outMasks = outputMasks(model, iv.ablations);
   const off = new Set(iv.pairsOff ?? []);
 
   // Folded weights: what an encoder reads from the raw residual, what a decoder writes into it.
   const enc = (l: number, d: number, f: number): number => (masks[l][d] * p[layout.wEnc[l] + d * F + f]) / stats.inStats[l].std[d];
-  const decRaw = (q: number, f: number, d: number): number =>
-    off.has(q) ? 0 : p[layout.wDec[q] + f * D + d] * stats.outStats[layout.pairs[q].target].std[d];
+  const decRaw = (q: number, f: number, d: number): number => {
+    const t = layout.pairs[q].target;
+    return off.has(q) ? 0 : outMasks[t][d] * p[layout.wDec[q] + f * D + d] * stats.outStats[t].std[d];
+  };
   /** Constant part of layer l's un-standardized output: b_dec·σ + μ. */
-  const outConst = (l: number, d: number): number => stats.outStats[l].std[d] * p[layout.bDec[l] + d] + stats.outStats[l].mean[d];
+  const outConst = (l: number, d: number): number => outMasks[l][d] * (stats.outStats[l].std[d] * p[layout.bDec[l] + d] + stats.outStats[l].mean[d]);
   /** What feature f of layer s writes (raw, per unit activation) into the residual read by layer t > s, or the final one when t = L. */
   const writes = (s: number, f: number, t: number): Float64Array => {
     const w = new Float64Array(D);

@@ -1,16 +1,20 @@
-/** Metrics of a trained transcoder (SPEC §3) and its faithfulness under interventions (SPEC §4). */
+/** Metrics of a trained transcoder (SPEC §3) and its faithfulness under interchange patches (SPEC §4). */
 import type { Cut } from '../config.ts';
 import { forward, outputClasses, type Ablation, type BaseModel } from '../model/baseModel.ts';
 import type { TrainingData } from '../transcoder/data.ts';
 import { decodeTarget, encodeLayer, type TrainedTranscoder } from '../transcoder/apply.ts';
-import { replacementForward, type ReplacementInterventions } from './replacement.ts';
+import { faithfulnessOf, standardEffects, type StandardEffect } from './effects.ts';
+import { replacementForward } from './replacement.ts';
 
 export interface Metrics {
   l0: number[];
   alive: number[];
   mse: number[];
   accuracy: number;
+  /** Mean effect IIA over the standard hand-offs' patches (SPEC §4); NaN when no patch changes the real model. */
   faithfulness: number;
+  /** The standard hand-off set, each cut and patched: agreement, changed and followed (CONTRACTS §1). */
+  interventions: StandardEffect[];
 }
 
 /** Activations and standardized reconstructions on the training inputs. */
@@ -65,8 +69,8 @@ export interface Intervention {
 }
 
 /**
- * The standard set (SPEC §4): for each layer l ≥ 1, every dim an earlier MLP writes, cut
- * alone into l, and all of them at once.
+ * The zero-cuts the consistency loss trains on: for each layer l ≥ 1, every dim an earlier MLP
+ * writes, cut alone into l, and all of them at once. The score measures patches instead.
  */
 export function standardInterventions(model: BaseModel): Intervention[] {
   const out: Intervention[] = [];
@@ -93,29 +97,12 @@ export function replacementAccuracy(tc: TrainedTranscoder, data: TrainingData, m
   return truth.reduce((s, t, i) => s + (t === repl[i] ? 1 : 0), 0) / truth.length;
 }
 
-/** Per input: does the intervened replacement give the intervened base model's class? */
-export function agreementPerInput(
-  tc: TrainedTranscoder,
-  data: TrainingData,
-  model: BaseModel,
-  iv: Intervention,
-  extra: Omit<ReplacementInterventions, 'cuts'> = {},
-): boolean[] {
-  const base = baseClasses(model, iv);
-  const repl = outputClasses(model, replacementForward(tc, data, model, { ...extra, cuts: iv.cuts }).resid);
-  return base.map((b, i) => b === repl[i]);
-}
-
-export function agreement(tc: TrainedTranscoder, data: TrainingData, model: BaseModel, iv: Intervention): number {
-  const per = agreementPerInput(tc, data, model, iv);
-  return per.filter(Boolean).length / per.length;
-}
-
-/** Mean agreement over the standard set of interventions. */
+/**
+ * The faithfulness score (SPEC §4): mean effect IIA over the standard hand-offs' interchange
+ * patches. Never the zero-cuts the consistency loss trains on.
+ */
 export function faithfulness(tc: TrainedTranscoder, data: TrainingData, model: BaseModel): number {
-  const set = standardInterventions(model);
-  if (set.length === 0) return 1;
-  return set.reduce((s, iv) => s + agreement(tc, data, model, iv), 0) / set.length;
+  return faithfulnessOf(standardEffects(tc, data, model));
 }
 
 export function computeMetrics(
@@ -124,9 +111,11 @@ export function computeMetrics(
   model: BaseModel,
   outputs?: { acts: Float64Array[]; yHat: Float64Array[] },
 ): Metrics {
+  const interventions = standardEffects(tc, data, model);
   return {
     ...sparsityMetrics(tc, data, outputs),
     accuracy: replacementAccuracy(tc, data, model),
-    faithfulness: faithfulness(tc, data, model),
+    faithfulness: faithfulnessOf(interventions),
+    interventions,
   };
 }

@@ -1,10 +1,12 @@
 /**
  * The chained replacement model (SPEC §3): every MLP replaced by its transcoder, layer l's
  * encoder reading r0 + Σ ŷ (un-standardized), not the true residual. Interventions (SPEC §4)
- * act on it as on the base model: cuts remove dims from what an encoder reads.
+ * act on it as on the base model: cuts remove dims from what an encoder reads, a patch sets
+ * them, and a neuron ablation zeroes the reconstruction in the dims that neuron writes,
+ * whatever features wrote it, from any source layer.
  */
 import type { Cut } from '../config.ts';
-import { cutMasks, embed, type BaseModel } from '../model/baseModel.ts';
+import { cutMasks, embed, outputMasks, type Ablation, type BaseModel, type PatchValues } from '../model/baseModel.ts';
 import type { Standardizer } from '../transcoder/data.ts';
 import { decodeTarget, encodeLayer, type TrainedTranscoder } from '../transcoder/apply.ts';
 
@@ -14,6 +16,10 @@ export interface ReplacementInterventions {
   features?: readonly { layer: number; feature: number }[];
   /** Decoder pairs (indices into layout.pairs) switched off. */
   pairsOff?: readonly number[];
+  /** Neuron ablations of the base model: the reconstruction ŷ_l is 0 in the dims neuron j writes. */
+  ablations?: readonly Ablation[];
+  /** An interchange patch of what one encoder reads (SPEC §4). */
+  patch?: PatchValues;
 }
 
 export interface ReplacementResult {
@@ -45,6 +51,8 @@ export function replacementForward(
   const N = resid.length / D;
   const masks = cutMasks(L, D, iv.cuts);
   const pairsOff = new Set(iv.pairsOff ?? []);
+  const outMasks = outputMasks(model, iv.ablations);
+  const patch = iv.patch;
   const acts: Float64Array[] = [];
   const out: Float64Array[] = [];
   const read: Float64Array[] = [];
@@ -55,6 +63,10 @@ export function replacementForward(
     for (let k = 0; k < N * D; k++) {
       const d = k % D;
       raw[k] = resid[k] * masks[l][d];
+    }
+    if (patch && patch.layer === l) for (let n = 0; n < N; n++) for (const d of patch.dims) raw[n * D + d] = patch.values[n * D + d];
+    for (let k = 0; k < N * D; k++) {
+      const d = k % D;
       xHat[k] = (raw[k] - mean[d]) / std[d];
     }
     const ablated = new Set((iv.features ?? []).filter((x) => x.layer === l).map((x) => x.feature));
@@ -64,7 +76,7 @@ export function replacementForward(
     const y = new Float64Array(N * D);
     for (let k = 0; k < N * D; k++) {
       const d = k % D;
-      y[k] = yHat[k] * o.std[d] + o.mean[d];
+      y[k] = (yHat[k] * o.std[d] + o.mean[d]) * outMasks[l][d];
       resid[k] += y[k];
     }
     read.push(raw);

@@ -34,9 +34,36 @@ export interface Ablation {
   neuron: number;
 }
 
+/**
+ * An interchange patch (SPEC §4): in what layer `layer` reads, dims `dims` take the values in
+ * `values` (one D-length row per input row; only `dims` are read), after any cut.
+ */
+export interface PatchValues {
+  layer: number;
+  dims: readonly number[];
+  values: Float64Array;
+}
+
 export interface Interventions {
   cuts?: readonly Cut[];
   ablations?: readonly Ablation[];
+  patch?: PatchValues;
+}
+
+/** The residual dims neuron `a.neuron` of MLP `a.layer` writes (its d_j, SPEC §4). */
+export function ablatedDims(model: BaseModel, a: Ablation): number[] {
+  const layer = model.layers[a.layer];
+  if (!layer || a.neuron < 0 || a.neuron >= layer.hidden) return [];
+  const out: number[] = [];
+  for (let d = 0; d < model.dims; d++) if (layer.wOut[a.neuron * model.dims + d] !== 0) out.push(d);
+  return out;
+}
+
+/** Per layer, a D-length 0/1 mask of the MLP output that neuron ablations leave (SPEC §4). */
+export function outputMasks(model: BaseModel, ablations: readonly Ablation[] = []): Float64Array[] {
+  const masks = model.layers.map(() => new Float64Array(model.dims).fill(1));
+  for (const a of ablations) for (const d of ablatedDims(model, a)) masks[a.layer][d] = 0;
+  return masks;
 }
 
 export interface ForwardResult {
@@ -83,12 +110,18 @@ export function embed(model: BaseModel, inputs: Float64Array = model.inputs): Fl
   return r;
 }
 
-/** The base model's forward pass under optional cuts and neuron ablations. */
+/**
+ * The base model's forward pass under optional cuts, neuron ablations and a patch. An ablated
+ * neuron reads 0, and MLP l's output is 0 in the dims it writes (SPEC §4: the same zero a
+ * replacement's reconstruction gets there).
+ */
 export function forward(model: BaseModel, iv: Interventions = {}, inputs: Float64Array = model.inputs): ForwardResult {
   const D = model.dims;
   const resid = embed(model, inputs);
   const n = resid.length / D;
   const masks = cutMasks(model.layers.length, D, iv.cuts);
+  const outMasks = outputMasks(model, iv.ablations);
+  const patch = iv.patch;
   const mlpIn: Float64Array[] = [];
   const mlpOut: Float64Array[] = [];
   const hidden: Float64Array[] = [];
@@ -101,6 +134,7 @@ export function forward(model: BaseModel, iv: Interventions = {}, inputs: Float6
     for (const a of iv.ablations ?? []) if (a.layer === l && a.neuron >= 0 && a.neuron < H) ablated[a.neuron] = 1;
     for (let i = 0; i < n; i++) {
       for (let d = 0; d < D; d++) x[i * D + d] = resid[i * D + d] * masks[l][d];
+      if (patch && patch.layer === l) for (const d of patch.dims) x[i * D + d] = patch.values[i * D + d];
       for (let j = 0; j < H; j++) {
         let z = layer.bIn[j];
         for (let d = 0; d < D; d++) z += x[i * D + d] * layer.wIn[d * H + j];
@@ -109,7 +143,7 @@ export function forward(model: BaseModel, iv: Interventions = {}, inputs: Float6
       for (let d = 0; d < D; d++) {
         let s = 0;
         for (let j = 0; j < H; j++) s += hid[i * H + j] * layer.wOut[j * D + d];
-        y[i * D + d] = s;
+        y[i * D + d] = s * outMasks[l][d];
       }
     }
     for (let k = 0; k < resid.length; k++) resid[k] += y[k];

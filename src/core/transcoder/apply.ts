@@ -22,13 +22,14 @@ export function encodeLayer(
   const h = new Float64Array(N * F);
   const a = new Float64Array(N * F);
   const oE = layout.wEnc[layer];
+  const theta = new Float64Array(F);
+  for (let f = 0; f < F; f++) theta[f] = Math.exp(p[layout.logTheta[layer] + f]);
   for (let n = 0; n < N; n++) {
     for (let f = 0; f < F; f++) {
       let z = p[layout.bEnc[layer] + f];
       for (let d = 0; d < D; d++) z += xHat[n * D + d] * p[oE + d * F + f];
       h[n * F + f] = z;
-      const th = Math.exp(p[layout.logTheta[layer] + f]);
-      a[n * F + f] = z > th && !ablated?.has(f) ? z : 0;
+      a[n * F + f] = z > theta[f] && !ablated?.has(f) ? z : 0;
     }
   }
   return { h, a };
