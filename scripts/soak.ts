@@ -8,7 +8,7 @@
  * the log lines that mention a crash or memory. Exits 1 if the page closed or crashed. Build first.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, readFileSync, statSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { preview } from 'vite';
 
@@ -22,6 +22,7 @@ if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 60) {
 const dist = arg('--dist', 'dist');
 const port = Number(arg('--port', '4182'));
 const logFile = arg('--log', `/tmp/transcoder-soak-${process.pid}.log`);
+const profileDir = `/tmp/transcoder-soak-profile-${process.pid}`;
 const json = argv.includes('--json');
 let seed = Number(arg('--seed', '1')) >>> 0 || 1;
 
@@ -46,6 +47,8 @@ const PROBE = `
 `;
 
 const events: string[] = [];
+/** Set once the session is over: the soak's own closing of the page and browser is no event. */
+let finishing = false;
 const stamp = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
 /** Starts Chromium with logging to `logFile`, and connects to it over CDP. */
@@ -54,7 +57,7 @@ async function launch(): Promise<{ browser: Browser; pid: number | undefined }> 
   const child = spawn(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', [
     '--headless=new', '--no-sandbox', '--remote-debugging-port=0', '--enable-logging=stderr', '--v=1',
     '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic',
-    '--user-data-dir=' + `/tmp/transcoder-soak-profile-${process.pid}`, 'about:blank',
+    `--user-data-dir=${profileDir}`, 'about:blank',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let head = '';
@@ -115,7 +118,9 @@ async function act(page: Page): Promise<string> {
 const server = await preview({ build: { outDir: dist }, preview: { port, host: '127.0.0.1', strictPort: true }, logLevel: 'silent' });
 const { browser, pid } = await launch();
 const t0 = Date.now();
-browser.on('disconnected', () => events.push(`${stamp(t0)}: the browser disconnected`));
+browser.on('disconnected', () => {
+  if (!finishing) events.push(`${stamp(t0)}: the browser disconnected`);
+});
 const context = browser.contexts()[0] ?? await browser.newContext();
 await context.addInitScript(PROBE);
 const counts: Record<string, number> = {};
@@ -133,7 +138,9 @@ async function openPage(): Promise<Page> {
     crashes++;
     events.push(`${stamp(t0)}: the page crashed`);
   });
-  page.on('close', () => events.push(`${stamp(t0)}: the page closed`));
+  page.on('close', () => {
+    if (!finishing) events.push(`${stamp(t0)}: the page closed`);
+  });
   page.on('pageerror', (e) => events.push(`${stamp(t0)}: page error: ${String(e).slice(0, 300)}`));
   page.on('console', (m) => {
     if (m.type() === 'error') events.push(`${stamp(t0)}: console error: ${m.text().slice(0, 300)}`);
@@ -182,6 +189,7 @@ try {
   }
   if (!page.isClosed()) await measure(page);
 } finally {
+  finishing = true;
   await browser.close().catch(() => undefined);
   if (pid) {
     try {
@@ -191,6 +199,7 @@ try {
     }
   }
   await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  rmSync(profileDir, { recursive: true, force: true });
 }
 
 // What Chromium's own log says about crashes and memory.
