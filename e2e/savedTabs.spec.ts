@@ -181,6 +181,11 @@ test('each tab autosaves its own experiment; a page opened without a link restor
   await expect(c.getByTestId('lambda')).toHaveValue('2');
   await expect(c.getByTestId('recent-item')).toHaveCount(2);
   await shoot(c, 'saved-panel', 'saved-tabs-recent');
+  for (const [width, height] of [[1440, 900], [390, 844]]) {
+    await c.setViewportSize({ width, height });
+    await shoot(c, 'saved-panel', `saved-tabs-recent-${width}`);
+  }
+  await c.setViewportSize({ width: 1400, height: 1000 });
   // Opening A's from the list brings A's experiment into C.
   await c.locator('[data-testid="recent-item"][data-hash*="lambda=0.5&"]').getByTestId('recent-open').click();
   await expect(c.getByTestId('notice')).toContainText('Opened the experiment autosaved in another tab');
