@@ -178,7 +178,10 @@ test('garbage in IndexedDB is skipped and reported; the panel keeps working', as
   await expect(alert).toHaveCount(0);
 
   // A broken last experiment is reported on a page opened without a link, which starts afresh.
-  await putRaw(page, [['last', { v: 1, hash: 17, savedAt: 'never' }]]);
+  // Each tab autosaves under its own id (kept in sessionStorage); break this tab's.
+  const tab = await page.evaluate(() => sessionStorage.getItem('transcoder-lab-tab'));
+  expect(tab).toBeTruthy();
+  await putRaw(page, [[`last:${tab}`, { v: 1, hash: 17, savedAt: 'never' }]]);
   await page.goto('/');
   await expect(page.getByTestId('error')).toContainText('Your last experiment could not be restored: its hash is not text');
   await waitForStatus(page, 'training');

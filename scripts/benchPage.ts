@@ -2,6 +2,9 @@
  * `npm run bench:page -- [--json] [--runs N]`: serves the production build, opens the page in
  * Debian's Chromium and measures, while the defaults train: frames per second, the longest
  * main-thread task (Long Tasks API) and the time from navigation to `done`. Build first.
+ * `--hash H` opens another experiment (e.g. `v=1&features=256`); `--seconds S` measures the
+ * first S seconds of training instead of waiting for `done`; `--view TESTID` scrolls that view into
+ * sight first (views out of sight pause); `--dist DIR` serves another build.
  */
 import { chromium } from 'playwright-core';
 import { preview } from 'vite';
@@ -10,6 +13,11 @@ const argv = process.argv.slice(2);
 const json = argv.includes('--json');
 const runsArg = argv.indexOf('--runs');
 const runs = runsArg >= 0 ? Number(argv[runsArg + 1]) : 3;
+const option = (name: string): string | undefined => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const hash = option('--hash') ?? 'v=1&seed=0';
+const seconds = option('--seconds') === undefined ? null : Number(option('--seconds'));
+const dist = option('--dist') ?? 'dist';
+const view = option('--view');
 if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
   console.error('bench:page: --runs must be an integer from 1 to 20');
   process.exit(2);
@@ -32,7 +40,7 @@ interface PageFigures {
   tasksOver50: number;
 }
 
-const server = await preview({ preview: { port: 4180, host: '127.0.0.1', strictPort: true }, logLevel: 'silent' });
+const server = await preview({ build: { outDir: dist }, preview: { port: 4180, host: '127.0.0.1', strictPort: true }, logLevel: 'silent' });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
@@ -44,10 +52,12 @@ try {
     const page = await context.newPage();
     // A string, not a function: tsx's transpiler would wrap a function's inner functions in helpers the page lacks.
     await page.addInitScript(PROBE);
-    await page.goto('http://127.0.0.1:4180/#v=1&seed=0');
+    await page.goto(`http://127.0.0.1:4180/#${hash}`);
     await page.waitForSelector('[data-testid="status"][data-value="training"]', { timeout: 60_000 });
+    if (view) await page.getByTestId(view).scrollIntoViewIfNeeded({ timeout: 60_000 });
     const trainingFrom = await page.evaluate(() => performance.now());
-    await page.waitForSelector('[data-testid="status"][data-value="done"]', { timeout: 120_000 });
+    if (seconds === null) await page.waitForSelector('[data-testid="status"][data-value="done"]', { timeout: 120_000 });
+    else await page.waitForTimeout(seconds * 1000);
     const figures = await page.evaluate((from) => {
       const w = window as unknown as { __bench: { tasks: number[]; frames: number[] } };
       const now = performance.now();
@@ -76,7 +86,7 @@ const summary = {
   tasksOver50: Math.max(...results.map((r) => r.tasksOver50)),
 };
 for (const [k, r] of results.entries()) {
-  console.log(`run ${k + 1}: done ${Math.round(r.doneMs)} ms after navigation, ${Math.round(r.fps)} fps while training, longest main-thread task ${Math.round(r.longestTaskMs)} ms (${r.tasksOver50} over 50 ms)`);
+  console.log(`run ${k + 1}: ${seconds === null ? 'done' : `measured ${seconds} s of training, until`} ${Math.round(r.doneMs)} ms after navigation, ${Math.round(r.fps)} fps while training, longest main-thread task ${Math.round(r.longestTaskMs)} ms (${r.tasksOver50} over 50 ms)`);
 }
-console.log(`median of ${runs}: done in ${summary.doneMs} ms, ${summary.fps} fps; longest task ${summary.longestTaskMs} ms`);
+console.log(`median of ${runs}: ${seconds === null ? 'done in' : 'measured until'} ${summary.doneMs} ms, ${summary.fps} fps; longest task ${summary.longestTaskMs} ms`);
 if (json) console.log(JSON.stringify(summary));

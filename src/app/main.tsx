@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   if (!restored.ok && !restored.unavailable) useStore.getState().reportProblem(restored.message);
   if (last) {
     restoreExtras(last);
-    useStore.setState({ notice: `Restored your last experiment (autosaved ${formatWhen(last.savedAt)}). Open a link or a saved experiment to work on another.` });
+    const where = last.otherTab ? ' in another tab' : '';
+    useStore.setState({ notice: `Restored your last experiment (autosaved ${formatWhen(last.savedAt)}${where}). Open a link or a saved experiment to work on another.` });
   }
   const openedEmpty = last === null && !hadHash;
   startAutosave(!openedEmpty);

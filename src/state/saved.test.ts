@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EXPERIMENT } from '../core/config.ts';
 import {
-  MAX_HASH_LENGTH, MAX_INTERVENTIONS, MAX_NAME_LENGTH, RECORD_PREFIX, RECORD_VERSION,
-  cleanName, fitInterventions, formatWhen, modelNote, newestFirst, readEntries, readHash, readInterventions, readLast, readRecord,
+  LAST_KEY, LAST_PREFIX, MAX_HASH_LENGTH, MAX_INTERVENTIONS, MAX_NAME_LENGTH, MAX_RECENT, RECORD_PREFIX, RECORD_VERSION,
+  changedSince, cleanName, fitInterventions, formatWhen, pickAutosave, modelNote, newestFirst, readEntries, readHash, readInterventions, readLast, readRecord,
   suggestName, summarize, type SavedExperiment,
 } from './savedRecords.ts';
 
@@ -194,5 +194,61 @@ describe('readHash', () => {
   it('takes text only', () => {
     expect(readHash('#v=1')).toEqual({ ok: true, value: 'v=1' });
     expect(readHash(null).ok).toBe(false);
+  });
+});
+
+describe('pickAutosave', () => {
+  const last = (savedAt: string, hash = 'v=1&lambda=0.1') => ({ v: RECORD_VERSION, hash, savedAt });
+  const at = (minute: number) => new Date(Date.UTC(2024, 4, 1, 12, minute)).toISOString();
+
+  it("restores this tab's own autosave over a newer one of another tab", () => {
+    const pick = pickAutosave([[`${LAST_PREFIX}a`, last(at(1), 'v=1&lambda=1')], [`${LAST_PREFIX}b`, last(at(5), 'v=1&lambda=5')]], 'a');
+    expect(pick.restore).toEqual({ tab: 'a', last: last(at(1), 'v=1&lambda=1') });
+    expect(pick.broken).toBeNull();
+  });
+
+  it('restores the most recent tab when this tab has none, the old shared slot included', () => {
+    const all: [IDBValidKey, unknown][] = [[`${LAST_PREFIX}a`, last(at(1))], [LAST_KEY, last(at(9), 'v=1&lambda=9')], [`${LAST_PREFIX}b`, last(at(5))]];
+    expect(pickAutosave(all, 'new').restore).toEqual({ tab: '', last: last(at(9), 'v=1&lambda=9') });
+    expect(pickAutosave([], 'new')).toEqual({ restore: null, broken: null, prune: [] });
+  });
+
+  it("reports this tab's broken autosave rather than restoring another's; others' only when nothing else is left", () => {
+    const broken = { v: 1, hash: 17, savedAt: 'never' };
+    const own = pickAutosave([[`${LAST_PREFIX}a`, broken], [`${LAST_PREFIX}b`, last(at(5))]], 'a');
+    expect(own.restore).toBeNull();
+    expect(own.broken).toMatch(/hash is not text/);
+    const other = pickAutosave([[`${LAST_PREFIX}b`, broken], [`${LAST_PREFIX}c`, last(at(5))]], 'a');
+    expect(other.restore?.tab).toBe('c');
+    expect(other.broken).toBeNull();
+    expect(pickAutosave([[`${LAST_PREFIX}b`, broken]], 'a').broken).toMatch(/hash is not text/);
+  });
+
+  it(`keeps the ${MAX_RECENT} newest autosaves and prunes the rest`, () => {
+    const all: [IDBValidKey, unknown][] = Array.from({ length: MAX_RECENT + 3 }, (_, k) => [`${LAST_PREFIX}t${k}`, last(at(k))]);
+    const pick = pickAutosave(all, 'none');
+    expect(pick.restore?.tab).toBe(`t${MAX_RECENT + 2}`);
+    expect(pick.prune).toEqual([`${LAST_PREFIX}t2`, `${LAST_PREFIX}t1`, `${LAST_PREFIX}t0`]);
+  });
+
+  it('ignores saved experiments', () => {
+    expect(pickAutosave([[`${RECORD_PREFIX}a1`, good()]], 'a').restore).toBeNull();
+  });
+});
+
+describe('changedSince', () => {
+  it('says what another tab changed, or null', () => {
+    expect(changedSince(good(), good())).toBeNull();
+    expect(changedSince(good(), good({ name: 'renamed' }))).toBe('renamed to “renamed”');
+    expect(changedSince(good(), good({ hash: 'v=1&lambda=2' }))).toBe('its settings changed');
+    expect(changedSince(good(), good({ name: 'b', scrubStep: 3 }))).toBe('renamed to “b” and its settings changed');
+  });
+});
+
+describe('readEntries', () => {
+  it("skips every tab's autosave, not only the shared slot", () => {
+    const r = readEntries([[`${RECORD_PREFIX}a1`, good()], [LAST_KEY, { v: 1 }], [`${LAST_PREFIX}tab`, { v: 1 }]]);
+    expect(r.records.map((x) => x.id)).toEqual(['a1']);
+    expect(r.skipped).toEqual([]);
   });
 });

@@ -21,8 +21,12 @@ export const MAX_HASH_LENGTH = 12_000;
 export const MAX_INTERVENTIONS = 512;
 /** The record format this code writes and reads. */
 export const RECORD_VERSION = 1;
-/** The key of the autosaved experiment. */
+/** The key of the autosaved experiment written by earlier versions, one for all tabs; still read. */
 export const LAST_KEY = 'last';
+/** Each tab autosaves under this prefix and its tab id. */
+export const LAST_PREFIX = 'last:';
+/** Most tabs' autosaves kept; older ones are deleted when a page opens. */
+export const MAX_RECENT = 8;
 /** Saved experiments are stored under this prefix and their id. */
 export const RECORD_PREFIX = 'exp:';
 
@@ -183,6 +187,68 @@ export function readLast(value: unknown): Result<LastExperiment> {
   return state.ok ? { ok: true, value: { v: RECORD_VERSION, ...state.value } } : state;
 }
 
+/** Whether `key` holds an autosave (a tab's, or the one shared slot of earlier versions). */
+export function isLastKey(key: IDBValidKey): boolean {
+  return key === LAST_KEY || (typeof key === 'string' && key.startsWith(LAST_PREFIX));
+}
+
+/** One tab's autosave: the tab (its id; '' for the shared slot of earlier versions) and the experiment. */
+export interface TabAutosave {
+  tab: string;
+  last: LastExperiment;
+}
+
+/** What a page opened without a link does with the autosaves it finds. */
+export interface AutosavePick {
+  /** The experiment to restore: this tab's own (a reload), else the most recently autosaved. */
+  restore: TabAutosave | null;
+  /** Why the autosave this page would restore cannot be read (null when none is broken, or another one is restored). */
+  broken: string | null;
+  /** Keys of autosaves past the MAX_RECENT newest, to delete. */
+  prune: IDBValidKey[];
+}
+
+/**
+ * Picks the autosave to restore from the store's autosave entries: this tab's own when it has
+ * one (a broken one is reported, not replaced by another tab's), else the newest readable one.
+ * Unreadable entries of other tabs are reported only when nothing else can be restored.
+ */
+export function pickAutosave(all: readonly [IDBValidKey, unknown][], ownTab: string): AutosavePick {
+  const good: (TabAutosave & { key: IDBValidKey })[] = [];
+  let broken: string | null = null;
+  let ownBroken: string | null = null;
+  for (const [key, value] of all) {
+    if (!isLastKey(key)) continue;
+    const tab = key === LAST_KEY ? '' : String(key).slice(LAST_PREFIX.length);
+    const read = readLast(value);
+    if (read.ok) good.push({ key, tab, last: read.value });
+    else if (tab === ownTab) ownBroken = read.message;
+    else broken ??= read.message;
+  }
+  good.sort((a, b) => b.last.savedAt.localeCompare(a.last.savedAt) || a.tab.localeCompare(b.tab));
+  const prune = good.slice(MAX_RECENT).map((g) => g.key);
+  const own = good.find((g) => g.tab === ownTab);
+  const pick = own ?? (ownBroken === null ? good[0] : undefined);
+  return {
+    restore: pick ? { tab: pick.tab, last: pick.last } : null,
+    broken: pick ? null : ownBroken ?? broken,
+    prune,
+  };
+}
+
+/**
+ * How the stored record differs from the one a list showed, in words ("renamed to 'b'"), or
+ * null when it is the same. Another tab may have renamed or replaced it since the list was drawn.
+ */
+export function changedSince(listed: SavedExperiment, stored: SavedExperiment): string | null {
+  const changes: string[] = [];
+  if (stored.name !== listed.name) changes.push(`renamed to “${stored.name}”`);
+  if (stored.hash !== listed.hash || stored.scrubStep !== listed.scrubStep || stored.savedAt !== listed.savedAt || stored.step !== listed.step) {
+    changes.push('its settings changed');
+  }
+  return changes.length === 0 ? null : changes.join(' and ');
+}
+
 /** Newest first; equal dates by name, so the order is total. */
 export function newestFirst(a: SavedExperiment, b: SavedExperiment): number {
   return b.savedAt.localeCompare(a.savedAt) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
@@ -199,7 +265,7 @@ export function readEntries(all: readonly [IDBValidKey, unknown][]): { records: 
   const records: SavedExperiment[] = [];
   const skipped: SkippedEntry[] = [];
   for (const [key, value] of all) {
-    if (key === LAST_KEY) continue;
+    if (isLastKey(key)) continue;
     const read = readRecord(key, value);
     if (read.ok) records.push(read.value);
     else skipped.push({ key, message: `${keyLabel(key)}: ${read.message}` });
@@ -239,6 +305,19 @@ export function modelNote(record: Pick<SavedExperiment, 'hash' | 'model'>): stri
   return `It was saved on ${quote(record.model, 60)}, which a saved experiment cannot carry; this shows ${quote(built.value.name, 60)}. Upload the same file to work on it again.`;
 }
 
+/*
+ * One formatter each, made once: toLocaleString with options builds a new Intl.DateTimeFormat
+ * on every call (about 1 ms in Chromium), and a list of 200 rows formats two dates a row.
+ */
+let shortDate: Intl.DateTimeFormat | null = null;
+let longDate: Intl.DateTimeFormat | null = null;
+
+/** A date in full, as the row's tooltip shows it. */
+export function formatFull(iso: string): string {
+  longDate ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+  return longDate.format(Date.parse(iso));
+}
+
 /** When a record was saved, relative to `now` while recent. */
 export function formatWhen(iso: string, now: number = Date.now()): string {
   const t = Date.parse(iso);
@@ -246,5 +325,6 @@ export function formatWhen(iso: string, now: number = Date.now()): string {
   if (s < 45 && s > -60) return 'just now';
   if (s >= 0 && s < 3600) return `${Math.max(1, Math.round(s / 60))} min ago`;
   if (s >= 0 && s < 86_400) return `${Math.round(s / 3600)} h ago`;
-  return new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  shortDate ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return shortDate.format(t);
 }

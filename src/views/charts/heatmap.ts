@@ -50,6 +50,12 @@ const LINE_H = 9;
 const LEGEND_W = 58;
 const DIM_OPACITY = 0.4;
 const MUTED_OPACITY = 0.3;
+/**
+ * Past this many cells (features=256 gives 256 × 16 and more per map) the cells are painted on
+ * one canvas instead of one SVG rect each: recolouring thousands of rects per snapshot is style
+ * and layout work on the main thread, a canvas repaint is one pass of fillRect.
+ */
+export const DENSE_CELLS = 2048;
 let gradientId = 0;
 
 /** Row height by row count: roomy for a few features, compact for 32. */
@@ -142,18 +148,55 @@ export function drawHeatmap(container: HTMLElement, opts: HeatmapOptions): Heatm
   let { scale, lo, hi } = colourScale(values, opts.colour, opts.domain);
   const muted = (c: number): boolean => opts.mutedCols !== undefined && opts.mutedCols[c] === 1;
 
-  const cells = g
-    .append('g')
-    .attr('class', 'cells')
-    .selectAll<SVGRectElement, number>('rect')
-    .data(d3.range(rows * cols))
-    .join('rect')
-    .attr('x', (k) => (k % cols) * cellW)
-    .attr('y', (k) => Math.floor(k / cols) * cellH)
-    .attr('width', cellW + 0.3)
-    .attr('height', cellH + 0.3);
+  const cellColour = (k: number): string => (Number.isFinite(values[k]) ? scale(values[k]) : '#d1d5db');
+  const any = (): boolean => hlRow !== null || hlCol !== null;
+  const cellOpacity = (k: number): number => {
+    const r = Math.floor(k / cols);
+    const c = k % cols;
+    const base = muted(c) ? MUTED_OPACITY : 1;
+    return !any() || r === hlRow || c === hlCol ? base : base * DIM_OPACITY;
+  };
+  const dense = rows * cols > DENSE_CELLS;
+  // Sparse maps: one rect per cell. Dense maps: one canvas, at the device's pixel ratio, in the SVG.
+  const cells = dense
+    ? null
+    : g
+      .append('g')
+      .attr('class', 'cells')
+      .selectAll<SVGRectElement, number>('rect')
+      .data(d3.range(rows * cols))
+      .join('rect')
+      .attr('x', (k) => (k % cols) * cellW)
+      .attr('y', (k) => Math.floor(k / cols) * cellH)
+      .attr('width', cellW + 0.3)
+      .attr('height', cellH + 0.3);
+  const canvas = dense ? document.createElement('canvas') : null;
+  if (canvas) {
+    const ratio = Math.min(2, window.devicePixelRatio || 1);
+    canvas.width = Math.ceil(iw * ratio);
+    canvas.height = Math.ceil(ih * ratio);
+    canvas.style.width = `${iw}px`;
+    canvas.style.height = `${ih}px`;
+    canvas.style.display = 'block';
+    canvas.setAttribute('aria-hidden', 'true');
+    g.append('foreignObject').attr('class', 'cells cells-canvas').attr('width', iw).attr('height', ih).node()!.appendChild(canvas);
+  }
+  const paint = (): void => {
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    const ratio = canvas.width / iw;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, iw, ih);
+    for (let k = 0; k < rows * cols; k++) {
+      ctx.globalAlpha = cellOpacity(k);
+      ctx.fillStyle = cellColour(k);
+      ctx.fillRect((k % cols) * cellW, Math.floor(k / cols) * cellH, cellW + 0.3, cellH + 0.3);
+    }
+    ctx.globalAlpha = 1;
+  };
   const colourCells = (): void => {
-    cells.attr('fill', (k) => (Number.isFinite(values[k]) ? scale(values[k]) : '#d1d5db'));
+    if (cells) cells.attr('fill', cellColour);
+    else paint();
   };
   colourCells();
 
@@ -239,13 +282,8 @@ export function drawHeatmap(container: HTMLElement, opts: HeatmapOptions): Heatm
   const rowBox = g.append('rect').attr('class', 'hl-box').attr('x', 0).attr('width', iw).attr('height', cellH).attr('fill', 'none');
   const colBox = g.append('rect').attr('class', 'hl-box').attr('y', 0).attr('width', cellW).attr('height', ih).attr('fill', 'none');
   const applyHighlight = (): void => {
-    const any = hlRow !== null || hlCol !== null;
-    cells.attr('opacity', (k) => {
-      const r = Math.floor(k / cols);
-      const c = k % cols;
-      const base = muted(c) ? MUTED_OPACITY : 1;
-      return !any || r === hlRow || c === hlCol ? base : base * DIM_OPACITY;
-    });
+    if (cells) cells.attr('opacity', cellOpacity);
+    else paint();
     rowBox.attr('display', hlRow === null ? 'none' : 'inline').attr('y', (hlRow ?? 0) * cellH);
     colBox.attr('display', hlCol === null ? 'none' : 'inline').attr('x', (hlCol ?? 0) * cellW);
     rowLabels.classed('hl', (r) => r === hlRow);
@@ -301,7 +339,7 @@ export function drawHeatmap(container: HTMLElement, opts: HeatmapOptions): Heatm
       const col = k % cols;
       cursorBox.attr('display', null).attr('x', col * cellW).attr('y', row * cellH);
       hover(row, col);
-      return { anchor: cells.nodes()[k], lines: opts.cellTitle(row, col) };
+      return { anchor: cells ? cells.nodes()[k] : cursorBox.node()!, lines: opts.cellTitle(row, col) };
     },
     clear: () => {
       cursorBox.attr('display', 'none');

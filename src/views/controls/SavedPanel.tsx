@@ -3,44 +3,85 @@
  * view), then list, reopen, rename and delete them. They live in this browser's IndexedDB;
  * when it is unavailable the panel says so and the rest of the page goes on.
  */
-import { useCallback, useEffect, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import {
-  MAX_NAME_LENGTH, MAX_SAVED, applyState, formatWhen, list, modelNote, remove, removeKeys, rename, save, suggestName, summarize,
-  useAutosave, type SavedExperiment, type SkippedEntry,
+  MAX_NAME_LENGTH, MAX_SAVED, applyState, formatFull, formatWhen, list, modelNote, onOtherTabs, otherTabs, remove, removeKeys, rename,
+  reread, rereadTab, save, suggestName, summarize, useAutosave, type SavedExperiment, type SavedMessage, type SkippedEntry, type TabAutosave,
 } from '../../state/saved.ts';
 import { useStore } from '../../state/store.ts';
 import { useModel } from '../../state/useModel.ts';
 import '../saved.css';
 
-/** One saved experiment's row: open, rename, delete (asked once more, inline). */
-function SavedRow({ record, onChanged, onError }: { record: SavedExperiment; onChanged: () => void; onError: (m: string) => void }) {
-  const [confirming, setConfirming] = useState(false);
-  const [draft, setDraft] = useState<string | null>(null);
+/** What a row asks of the panel; one object for the panel's life, so rows re-render only when their record does. */
+interface RowActions {
+  /** Re-reads the list (another tab may have changed it). */
+  refresh: () => void;
+  /** An action went through: clears the last failure and re-reads the list. */
+  done: () => void;
+  /** A failure (IndexedDB, a refusal). */
+  fail: (message: string) => void;
+  /** News about the list: another tab changed or removed a record first. */
+  tell: (message: string) => void;
+}
+
+/** Opens a state and says on the page what was opened; `what` names it ("“collapse”", "the experiment of another tab"). */
+function openState(state: Parameters<typeof applyState>[0], what: string, extra = ''): void {
+  const generation = useStore.getState().generation;
+  applyState(state, window, () => {
+    const s = useStore.getState();
+    const run = s.generation !== generation ? `the run restarted from seed ${s.config.seed}` : 'the run goes on';
+    useStore.setState({ notice: `Opened ${what}; ${run}. ${extra}`.trim() });
+  });
+}
+
+/** One saved experiment's row: open, rename, delete (asked once more, inline). Each re-reads the record first. */
+const SavedRow = memo(function SavedRow({ record, actions }: { record: SavedExperiment; actions: RowActions }) {
+  // A rename or delete acts on the record as it was listed when the user began it: if another
+  // tab changes it meanwhile, the stored record no longer matches and the action is refused.
+  const [confirming, setConfirming] = useState<SavedExperiment | null>(null);
+  const [draft, setDraft] = useState<{ text: string; from: SavedExperiment } | null>(null);
   const summary = useMemo(() => summarize(record.hash), [record.hash]);
 
   const doRename = async (): Promise<void> => {
     if (draft === null) return;
-    const r = await rename(record.id, draft);
-    if (!r.ok) return onError(r.message);
+    const r = await rename(draft.from, draft.text);
+    if (!r.ok) {
+      if (!r.stale) return actions.fail(r.message);
+      setDraft(null);
+      actions.tell(r.message);
+      return actions.refresh();
+    }
     setDraft(null);
-    onChanged();
+    actions.done();
   };
   const onRenameKey = (e: KeyboardEvent<HTMLInputElement>): void => {
     if (e.key === 'Enter') void doRename();
     if (e.key === 'Escape') setDraft(null);
   };
-  const doOpen = (): void => {
-    const generation = useStore.getState().generation;
-    applyState(record, window, () => {
-      const s = useStore.getState();
-      const run = s.generation !== generation ? `the run restarted from seed ${s.config.seed}` : 'the run goes on';
-      useStore.setState({ notice: `Opened “${record.name}” (saved ${formatWhen(record.savedAt)}); ${run}. ${modelNote(record) ?? ''}`.trim() });
-    });
+  const doOpen = async (): Promise<void> => {
+    const r = await reread(record);
+    if (!r.ok) {
+      if (!r.gone) return actions.fail(r.message);
+      actions.tell(`${r.message} It was not opened.`);
+      return actions.refresh();
+    }
+    const current = r.value;
+    if (r.changed) {
+      actions.tell(`“${record.name}” was ${r.changed} in another tab; this opened it as it is now.`);
+      actions.refresh();
+    }
+    openState(current, `“${current.name}” (saved ${formatWhen(current.savedAt)})`, modelNote(current) ?? '');
   };
   const doDelete = async (): Promise<void> => {
-    const r = await remove(record.id);
-    if (!r.ok) return onError(r.message);
-    onChanged();
+    if (confirming === null) return;
+    const r = await remove(confirming);
+    if (!r.ok) {
+      if (!r.stale) return actions.fail(r.message);
+      setConfirming(null);
+      actions.tell(r.message);
+      return actions.refresh();
+    }
+    actions.done();
   };
 
   return (
@@ -52,24 +93,24 @@ function SavedRow({ record, onChanged, onError }: { record: SavedExperiment; onC
           className="saved-rename"
           data-testid="saved-rename-input"
           aria-label={`new name for ${record.name}`}
-          value={draft}
+          value={draft.text}
           maxLength={MAX_NAME_LENGTH}
           autoFocus
-          onChange={(e) => setDraft(e.target.value)}
+          onChange={(e) => setDraft({ ...draft, text: e.target.value })}
           onKeyDown={onRenameKey}
         />
       )}
       <small className="saved-item-meta">
-        <time dateTime={record.savedAt} title={new Date(record.savedAt).toLocaleString()}>{formatWhen(record.savedAt)}</time>
+        <time dateTime={record.savedAt} title={formatFull(record.savedAt)}>{formatWhen(record.savedAt)}</time>
         {record.step !== undefined ? ` · step ${record.step.toLocaleString('en-US')}` : ''}
         {record.scrubStep !== undefined ? ' (scrubbed)' : ''}
       </small>
       <small className="saved-item-meta" data-testid="saved-summary">{summary}</small>
-      {confirming ? (
+      {confirming !== null ? (
         <span className="saved-actions saved-confirm" role="group" aria-label={`delete ${record.name}?`}>
           <span>Delete it?</span>
           <button className="saved-danger" data-testid="saved-delete-confirm" onClick={() => void doDelete()}>delete</button>
-          <button data-testid="saved-delete-cancel" onClick={() => setConfirming(false)} autoFocus>keep</button>
+          <button data-testid="saved-delete-cancel" onClick={() => setConfirming(null)} autoFocus>keep</button>
         </span>
       ) : draft !== null ? (
         <span className="saved-actions">
@@ -78,13 +119,47 @@ function SavedRow({ record, onChanged, onError }: { record: SavedExperiment; onC
         </span>
       ) : (
         <span className="saved-actions">
-          <button data-testid="saved-open" onClick={doOpen} aria-label={`open ${record.name}`}>open</button>
-          <button data-testid="saved-rename" onClick={() => setDraft(record.name)} aria-label={`rename ${record.name}`}>rename</button>
-          <button data-testid="saved-delete" onClick={() => setConfirming(true)} aria-label={`delete ${record.name}`}>delete</button>
+          <button data-testid="saved-open" onClick={() => void doOpen()} aria-label={`open ${record.name}`}>open</button>
+          <button data-testid="saved-rename" onClick={() => setDraft({ text: record.name, from: record })} aria-label={`rename ${record.name}`}>rename</button>
+          <button data-testid="saved-delete" onClick={() => setConfirming(record)} aria-label={`delete ${record.name}`}>delete</button>
         </span>
       )}
     </li>
   );
+});
+
+/** Another tab's autosaved experiment, openable. */
+const RecentRow = memo(function RecentRow({ entry, actions }: { entry: TabAutosave; actions: RowActions }) {
+  const summary = useMemo(() => summarize(entry.last.hash), [entry.last.hash]);
+  const doOpen = async (): Promise<void> => {
+    const r = await rereadTab(entry.tab);
+    if (!r.ok) {
+      actions.tell(`${r.message} It was not opened.`);
+      return actions.refresh();
+    }
+    openState(r.value, `the experiment autosaved in another tab (${formatWhen(r.value.savedAt)})`);
+  };
+  return (
+    <li className="saved-item" data-testid="recent-item" data-hash={entry.last.hash}>
+      <small className="saved-item-meta">
+        another tab · <time dateTime={entry.last.savedAt} title={formatFull(entry.last.savedAt)}>{formatWhen(entry.last.savedAt)}</time>
+        {entry.last.scrubStep !== undefined ? ' (scrubbed)' : ''}
+      </small>
+      <small className="saved-item-meta" data-testid="recent-summary">{summary}</small>
+      <span className="saved-actions">
+        <button data-testid="recent-open" onClick={() => void doOpen()} aria-label={`open the experiment of another tab: ${summary}`}>open</button>
+      </span>
+    </li>
+  );
+});
+
+/** A message from another tab, as the panel says it. */
+function describeMessage(m: SavedMessage): string | null {
+  if (m.kind === 'saved') return `Another tab saved “${m.name}”.`;
+  if (m.kind === 'renamed') return `Another tab renamed “${m.from}” to “${m.name}”.`;
+  if (m.kind === 'deleted') return `Another tab deleted “${m.name}”.`;
+  if (m.kind === 'cleaned') return 'Another tab removed the unreadable entries.';
+  return null;
 }
 
 export function SavedPanel() {
@@ -93,32 +168,71 @@ export function SavedPanel() {
   const autosave = useAutosave();
   const [records, setRecords] = useState<SavedExperiment[] | null>(null);
   const [skipped, setSkipped] = useState<SkippedEntry[]>([]);
+  // A failed action's message, and why the list cannot be read: kept apart, so that a list
+  // refreshed by another tab's message does not wipe the reason an action was refused.
   const [error, setError] = useState<string | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
+  const [news, setNews] = useState<string | null>(null);
+  const [recent, setRecent] = useState<TabAutosave[]>([]);
   const [typed, setTyped] = useState<string | null>(null);
   const suggested = suggestName(config, model.dimNames);
   const name = typed ?? suggested;
 
+  // Reads answer out of order when tabs change things quickly: only the latest read is shown.
+  const reads = useRef(0);
   const refresh = useCallback(async (): Promise<void> => {
+    const n = ++reads.current;
     const r = await list();
+    if (n !== reads.current) return;
     if (!r.ok) {
-      setError(r.message);
+      setListError(r.message);
       setRecords([]);
       return;
     }
-    setError(null);
+    setListError(null);
     setRecords(r.value.records);
     setSkipped(r.value.skipped);
   }, []);
-  useEffect(() => void refresh(), [refresh]);
+  const refreshRecent = useCallback(async (): Promise<void> => {
+    const r = await otherTabs();
+    if (r.ok) setRecent(r.value);
+  }, []);
+  const actions = useMemo<RowActions>(() => ({
+    refresh: () => void refresh(),
+    done: () => {
+      setError(null);
+      void refresh();
+    },
+    fail: (message) => setError(message),
+    tell: (message) => setNews(message),
+  }), [refresh]);
+  useEffect(() => {
+    void refresh();
+    void refreshRecent();
+    // Each save, rename and delete in another tab refreshes the list; each autosave, the recent list.
+    return onOtherTabs((m) => {
+      if (m.kind === 'autosaved') return void refreshRecent();
+      setNews(describeMessage(m));
+      void refresh();
+    });
+  }, [refresh, refreshRecent]);
+  useEffect(() => {
+    if (records === null) return;
+    performance.clearMarks('saved:drawn');
+    performance.mark('saved:drawn', { detail: records.length });
+  }, [records]);
 
   const onSave = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     const r = await save(name.trim() === '' ? suggested : name);
     if (!r.ok) {
       setError(r.message);
+      // Another tab may have filled the store: show what it holds.
+      await refresh();
       return;
     }
+    setError(null);
     setTyped(null);
     setStatus(`Saved “${r.value.name}”.`);
     await refresh();
@@ -149,9 +263,10 @@ export function SavedPanel() {
       <p className="hint">
         Kept in this browser: settings, cuts, ablations and graph view. Up to {MAX_SAVED} experiments, names up to {MAX_NAME_LENGTH} characters.
       </p>
-      {(error || skipped.length > 0) && (
+      {(error || listError || skipped.length > 0) && (
         <div className="saved-error" data-testid="saved-error" role="alert">
-          {error && <p>{error}</p>}
+          {listError && <p>{listError}</p>}
+          {error && error !== listError && <p>{error}</p>}
           {skipped.length > 0 && (
             <>
               <p>
@@ -167,6 +282,11 @@ export function SavedPanel() {
         </div>
       )}
       <p className="sr-only" role="status">{status}</p>
+      {news && (
+        <p className="hint saved-news" data-testid="saved-notice" role="status">
+          {news} <button className="saved-dismiss" onClick={() => setNews(null)} aria-label="dismiss this notice">×</button>
+        </p>
+      )}
       {records === null ? (
         <p className="hint">reading saved experiments…</p>
       ) : records.length === 0 ? (
@@ -174,11 +294,19 @@ export function SavedPanel() {
       ) : (
         <ul className="saved-list" data-testid="saved-list" aria-label={`${records.length} saved experiments`}>
           {records.map((r) => (
-            <SavedRow key={r.id} record={r} onChanged={() => void refresh()} onError={setError} />
+            <SavedRow key={r.id} record={r} actions={actions} />
           ))}
         </ul>
       )}
-      {full && <p className="hint saved-full">{MAX_SAVED} saved: delete one to save another.</p>}
+      {full && <p className="hint saved-full" data-testid="saved-full">{MAX_SAVED} saved: delete one to save another.</p>}
+      {recent.length > 0 && (
+        <>
+          <h3 className="saved-recent-title">Recent, in other tabs</h3>
+          <ul className="saved-list saved-recent" data-testid="recent-list" aria-label={`${recent.length} experiments autosaved in other tabs`}>
+            {recent.map((e) => <RecentRow key={e.tab} entry={e} actions={actions} />)}
+          </ul>
+        </>
+      )}
       {autosave.error ? (
         <p className="hint saved-autosave-off" data-testid="saved-autosave" data-state="off">{autosave.error}</p>
       ) : autosave.savedAt && (
