@@ -4,7 +4,7 @@ import {
   BOUNDS, DEFAULT_EXPERIMENT, ENGINES, NORMS, PENALTIES, checkBound,
   type Cut, type ExperimentConfig, type NumericKey,
 } from '../core/config.ts';
-import { formatCuts, parseCuts, parseHash, serializeHash } from './url.ts';
+import { formatCuts, parseCuts, parseHash, parseViewKeys, serializeHash } from './url.ts';
 
 const NAMES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
 const NUMERIC = Object.keys(BOUNDS) as NumericKey[];
@@ -298,5 +298,21 @@ describe('parseHash never breaks', () => {
 
   it('on a very long hash', () => {
     check(`#${'lambda=1&'.repeat(20000)}${'x'.repeat(100000)}`);
+  });
+});
+
+describe('view keys: speed and at', () => {
+  const read = (hash: string, steps = 15000) => parseViewKeys(new URLSearchParams(hash), steps);
+  it('reads the pace and the scrubbed step', () => {
+    expect(read('speed=max&at=9050')).toEqual({ value: { speed: 'max', at: 9050 }, problems: [] });
+    expect(read('speed=watch')).toEqual({ value: { speed: 'watch', at: null }, problems: [] });
+    expect(read('seed=0')).toEqual({ value: { speed: null, at: null }, problems: [] });
+  });
+  it('names and ignores a bad value', () => {
+    expect(read('speed=fast').problems).toEqual(["speed 'fast' is not one of watch, max; using the page's pace"]);
+    expect(read('at=16000').problems).toEqual(["at '16000' is not a step from 0 to 15000; showing the live step"]);
+    expect(read('at=-3').value.at).toBeNull();
+    expect(read('at=1.5').value.at).toBeNull();
+    expect(read('at=2000', 2000).value.at).toBe(2000);
   });
 });
