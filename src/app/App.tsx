@@ -57,8 +57,9 @@ export function App({ runner }: { runner: RunController }) {
             keeps the model's middle step — then cut the hand-off and see whose story survives.
           </p>
         </div>
-        <Tour />
         <RunBar runner={runner} />
+        {/* After the run bar in reading order; the grid shows it top right. */}
+        <Tour />
       </header>
       <Banners />
       <Scrubber />

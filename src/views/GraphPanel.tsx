@@ -11,7 +11,7 @@ import { labelOf, useGraphStore } from '../state/graphStore.ts';
 import { createGraphDrawer, type GraphDrawer } from './charts/graphDrawer.ts';
 import { fmt } from './charts/tooltip.ts';
 import { GraphCard, featureAblationsOf, isAblated } from './GraphCard.tsx';
-import { displayGraph, nodeLines, prettyId, type DisplayEdge, type DisplayNode } from './graphDisplay.ts';
+import { displayGraph, matchStrength, nodeLines, prettyId, type DisplayEdge, type DisplayNode } from './graphDisplay.ts';
 import { downloadJson, downloadPng, downloadSvg } from './graphExport.ts';
 import { NO_HIGHLIGHT, type Highlight } from './types.ts';
 
@@ -113,7 +113,12 @@ export function GraphPanel({ kind, model, graph, matches, onHighlight }: GraphPa
   const base = `transcoder-lab-${kind}-input${graph.input}`;
   const svg = (): SVGSVGElement | null => drawer.current?.svg() ?? null;
   const exportJson = (): void => {
-    const labels = new Map(matchLabels(matches));
+    // The same ground-truth labels the drawing writes: strong as "≈ e", weak as "≈ e?", none where it shows none.
+    const labels = new Map([...matchLabels(matches)].flatMap(([id, text]): [string, string][] => {
+      const [l, f] = id.slice(1).split('-F').map(Number);
+      const strength = matchStrength(matches[l]?.[f] ?? null);
+      return strength === 'none' ? [] : [[id, strength === 'weak' ? `${text}?` : text]];
+    }));
     for (const [id, text] of Object.entries(ui.labels)) labels.set(id, text);
     const json = exportGraphJson(graph, model, {
       slug: base,
@@ -122,6 +127,7 @@ export function GraphPanel({ kind, model, graph, matches, onHighlight }: GraphPa
       pinnedIds: ui.pinned.flatMap((id) => ui.supernodes.find((s) => s.id === id)?.members ?? [id]),
       supernodes: ui.supernodes.map((s) => ({ label: s.label || s.id, ids: s.members })),
       clickedId: selected ?? undefined,
+      transcoder: kind,
       description: `${KIND} attribution graph of ${model.name} at input ${graph.input}, edges pruned at ${threshold}`,
     });
     downloadJson(json, `${base}.json`);
@@ -131,7 +137,7 @@ export function GraphPanel({ kind, model, graph, matches, onHighlight }: GraphPa
   return (
     <div className={`graph-panel graph-${kind}`} data-testid={`graph-${kind}`}>
       <h3>
-        {KIND}: {graph.nodes.filter((n) => n.kind === 'feature').length} active features, output {fmt(graph.output)}{' '}
+        {KIND}: {plural(graph.nodes.filter((n) => n.kind === 'feature').length, 'active feature')}, output {fmt(graph.output)}{' '}
         <span className="hint">(real model {fmt(graph.baseOutput)})</span>
       </h3>
       <div className="graph-box" ref={box} />
@@ -209,4 +215,9 @@ function realIdle(model: BaseModel, input: number, layer: number, cuts: readonly
 function trueName(model: BaseModel, id: string): string {
   const [l, j] = id.slice(1).split('.').map(Number);
   return model.layers[l]?.neuronNames[j] ?? id;
+}
+
+/** "1 active feature", "2 active features". */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

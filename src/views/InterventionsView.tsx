@@ -142,8 +142,8 @@ export function InterventionsView({ model, config, layouts, snapshot, highlight,
             if (woke.length === 0) return null;
             return (
               <p key={kind} className="woke" data-testid={`woke-${kind}`} data-value={woke.length}>
-                {woke.length} {kind.toUpperCase()} feature{woke.length > 1 ? 's' : ''} that never fire on clean inputs
-                fire under this intervention (most: {woke.slice(0, 4).map((w) => `L${w.layer}·f${w.feature} on ${w.inputs}`).join(', ')}
+                {woke.length} {kind.toUpperCase()} {woke.length > 1 ? 'features that never fire on clean inputs fire' : 'feature that never fires on clean inputs fires'}{' '}
+                under this intervention (most: {woke.slice(0, 4).map((w) => `L${w.layer}·f${w.feature} on ${w.inputs}`).join(', ')}
                 {woke.length > 4 ? ', …' : ''}): a "dead" feature can wake up on cut inputs.
               </p>
             );
