@@ -79,6 +79,7 @@ export function App({ runner }: { runner: RunController }) {
           </div>
           <ModelDiagram {...props} cuts={config.cuts} onToggleCut={toggleCut} />
           <InterventionsView {...props} />
+          <UploadPanel runner={runner} />
           <Suspense fallback={<Loading />}>
             <Cadence props={props} period={250} phase={130} render={(p) => <CurvesView {...p} />} />
             <Cadence props={props} period={500} phase={60} render={(p) => <TradeoffView {...p} />} />
@@ -87,7 +88,6 @@ export function App({ runner }: { runner: RunController }) {
             <Cadence props={props} period={1000} phase={620} render={(p) => <ReconView {...p} />} />
             <Cadence props={props} period={1000} phase={870} render={(p) => <DepthView {...p} />} />
           </Suspense>
-          <UploadPanel runner={runner} />
         </main>
       </div>
       <section aria-label="Sweep"><Suspense fallback={null}><SweepView /></Suspense></section>
