@@ -4,6 +4,12 @@ import { defineConfig } from '@playwright/test';
 const port = Number(process.env.E2E_PORT ?? 4173);
 /** The built app to serve; parallel local runs each build into their own folder. */
 const dist = process.env.E2E_DIST ?? 'dist';
+const origin = `http://127.0.0.1:${port}`;
+/**
+ * A returning reader who chose full speed: the journeys train at full speed, as before the watch
+ * pace. e2e/firstMinute.spec.ts clears this to meet the page as a first-time visitor does.
+ */
+export const FULL_SPEED = { cookies: [], origins: [{ origin, localStorage: [{ name: 'transcoder-lab:speed', value: 'max' }] }] };
 export default defineConfig({
   testDir: 'e2e',
   timeout: 90_000,
@@ -13,7 +19,8 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL: origin,
+    storageState: FULL_SPEED,
     viewport: { width: 1400, height: 1000 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -25,7 +32,7 @@ export default defineConfig({
   },
   webServer: {
     command: `npx vite preview --port ${port} --strictPort --host 127.0.0.1 --outDir ${dist}`,
-    url: `http://127.0.0.1:${port}`,
+    url: origin,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },

@@ -24,8 +24,13 @@ async function openTrained(page: Page, hash = '#v=1&seed=0'): Promise<void> {
 test('for a TRUE input the CLT graph has no layer-1 node and the PLT graph has one', async ({ page }) => {
   const errors = watchErrors(page);
   await openTrained(page);
+  // Input 10 is the default now: the graphs open on it and the URL leaves the default out.
+  await expect(page.getByTestId('input')).toHaveValue(TRUE_INPUT);
+  await expect(page).not.toHaveURL(/input=/);
+  await page.getByTestId('input').selectOption('15');
+  await expect(page).toHaveURL(/input=15/);
   await page.getByTestId('input').selectOption(TRUE_INPUT);
-  await expect(page).toHaveURL(/input=10/);
+  await expect(page).not.toHaveURL(/input=/);
   const clt = page.getByTestId('graph-clt');
   const plt = page.getByTestId('graph-plt');
   await expect(plt.locator('[data-testid^="node-plt-L1-"]').first()).toBeVisible();

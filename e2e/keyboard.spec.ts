@@ -139,8 +139,11 @@ test('a keyboard-only journey: pause and play, change λ, cut, ablate, open a no
   await page.keyboard.press(' ');
   await expect(page.getByTestId('ablate-neuron-i')).toHaveAttribute('aria-pressed', 'false');
 
-  // Graph: pick input 10 with the arrows, open a node's card with Enter, close it with Esc, and again with its button.
+  // Graph: walk the inputs with the arrows (the graphs open on input 10 now: down to 15, back up to 10),
+  // open a node's card with Enter, close it with Esc, and again with its button.
   await page.getByTestId('input').focus();
+  for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('input')).toHaveValue('15');
   for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowUp');
   await expect(page.getByTestId('input')).toHaveValue('10');
   const node = page.locator('[data-testid^="node-plt-L1-"]').first();

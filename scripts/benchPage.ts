@@ -5,6 +5,7 @@
  * `--hash H` opens another experiment (e.g. `v=1&features=256`); `--seconds S` measures the
  * first S seconds of training instead of waiting for `done`; `--view TESTID` scrolls that view into
  * sight first (views out of sight pause); `--dist DIR` serves another build.
+ * Opens at full speed (`speed=max`): the watch pace of a first visit would measure the pacing, not the page.
  */
 import { chromium } from 'playwright-core';
 import { preview } from 'vite';
@@ -14,7 +15,8 @@ const json = argv.includes('--json');
 const runsArg = argv.indexOf('--runs');
 const runs = runsArg >= 0 ? Number(argv[runsArg + 1]) : 3;
 const option = (name: string): string | undefined => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-const hash = option('--hash') ?? 'v=1&seed=0';
+const asked = option('--hash') ?? 'v=1&seed=0';
+const hash = /(^|&)speed=/.test(asked) ? asked : `${asked}&speed=max`;
 const seconds = option('--seconds') === undefined ? null : Number(option('--seconds'));
 const dist = option('--dist') ?? 'dist';
 const view = option('--view');

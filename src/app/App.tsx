@@ -17,6 +17,7 @@ import { InterventionsView } from '../views/InterventionsView.tsx';
 import type { ViewProps } from '../views/types.ts';
 
 // The d3-heavy views load after the first paint.
+const L0LiveView = lazy(() => import('../views/L0LiveView.tsx').then((m) => ({ default: m.L0LiveView })));
 const CurvesView = lazy(() => import('../views/CurvesView.tsx').then((m) => ({ default: m.CurvesView })));
 const TradeoffView = lazy(() => import('../views/TradeoffView.tsx').then((m) => ({ default: m.TradeoffView })));
 const WeightsView = lazy(() => import('../views/WeightsView.tsx').then((m) => ({ default: m.WeightsView })));
@@ -50,7 +51,7 @@ export function App({ runner }: { runner: RunController }) {
   return (
     <div className="app">
       <header className="masthead">
-        <div>
+        <div className="masthead-title">
           <h1>Transcoder Lab</h1>
           <p className="tagline">
             A PLT and a CLT learn to replace the MLPs of a model computing <code>{model.name}</code>. Watch whether the CLT
@@ -58,23 +59,30 @@ export function App({ runner }: { runner: RunController }) {
           </p>
         </div>
         <RunBar runner={runner} />
+        {/* After the run bar in reading order; the grid shows it top right. */}
         <Tour />
       </header>
       <Banners />
       <Scrubber />
       <div className="layout">
         <aside>
-          <SavedPanel />
           <ControlsPanel />
+          <SavedPanel />
         </aside>
         <main className="grid">
-          <MetricsTable {...props} />
+          {/* The story above the fold: the numbers, layer 1 dying live, and the two graphs on a TRUE input. */}
+          <div className="story">
+            <div className="story-metrics"><MetricsTable {...props} /></div>
+            <Suspense fallback={<Loading />}>
+              <div className="story-l0"><Cadence props={props} period={250} phase={0} render={(p) => <L0LiveView {...p} />} /></div>
+              <div className="story-graphs"><Cadence props={props} period={500} phase={200} render={(p) => <GraphView {...p} />} /></div>
+            </Suspense>
+          </div>
           <ModelDiagram {...props} cuts={config.cuts} onToggleCut={toggleCut} />
           <InterventionsView {...props} />
           <UploadPanel runner={runner} />
           <Suspense fallback={<Loading />}>
-            <Cadence props={props} period={500} phase={200} wide render={(p) => <GraphView {...p} />} />
-            <Cadence props={props} period={250} phase={0} render={(p) => <CurvesView {...p} />} />
+            <Cadence props={props} period={250} phase={130} render={(p) => <CurvesView {...p} />} />
             <Cadence props={props} period={500} phase={60} render={(p) => <TradeoffView {...p} />} />
             <Cadence props={props} period={1000} phase={120} wide render={(p) => <WeightsView {...p} />} />
             <Cadence props={props} period={1000} phase={370} render={(p) => <ActivationsView {...p} />} />

@@ -98,7 +98,7 @@ export const DEFAULT_EXPERIMENT: ExperimentConfig = {
   ...DEFAULT_TRAIN,
   cuts: [],
   engine: 'auto',
-  input: 15,
+  input: 10,
   circuit: '',
 };
 

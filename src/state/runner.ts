@@ -14,7 +14,8 @@ import {
   droppedProblem, fitToModel, formatInterventions, INTERVENTION_KEYS, interventionsChanged, NO_INTERVENTIONS, parseInterventions,
 } from './interventionCodec.ts';
 import { currentGraphText, loadGraphState, useGraphStore } from './graphStore.ts';
-import { parseHash, serializeHash } from './url.ts';
+import { parseHash, parseViewKeys, serializeHash, type ViewKeys } from './url.ts';
+import { initialPace, PACE_KEY, speedFor, type Pace } from './pace.ts';
 
 /** Graph view state from the URL; a missing key resets it. */
 function loadGraphStateSafe(text: string | null): string[] {
@@ -31,7 +32,8 @@ export interface RunController {
   pause: () => void;
   stepBy: (count: number) => void;
   reset: () => void;
-  setSpeed: (speed: number) => void;
+  /** Sets the pace (remembered in this browser when it is `watch` or full speed). */
+  setSpeed: (speed: Pace) => void;
   /** Loads a user's ONNX model (see uploads.ts). */
   uploads: UploadFlow;
   dispose: () => void;
@@ -52,6 +54,18 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     const batch = pending;
     pending = [];
     store.getState().addSnapshots(batch);
+    pace();
+  };
+
+  /** The share of full speed last sent to the worker; the watch pace changes it as the run goes. */
+  let sentSpeed = 0;
+  const pace = () => {
+    const s = store.getState();
+    const speed = speedFor(s.speed, s.live);
+    if (speed !== sentSpeed) {
+      sentSpeed = speed;
+      client.setSpeed(speed);
+    }
   };
 
   // At most FLUSH_HZ renders a second, each on an animation frame: the views redraw a batch.
@@ -97,7 +111,8 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
       return;
     }
     const then = s.status === 'training' ? 'training' : 'paused';
-    client.resume(s.config, { step: last.step, params: last.members.map((m) => m.params) }, then, s.speed);
+    sentSpeed = speedFor(s.speed, last);
+    client.resume(s.config, { step: last.step, params: last.members.map((m) => m.params) }, then, sentSpeed);
   };
   const unsubscribe = client.onEvent(onEvent);
 
@@ -115,21 +130,38 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     params.delete('graph');
     linked = parseInterventions(params);
     for (const key of INTERVENTION_KEYS) params.delete(key);
+    viewParams = new URLSearchParams();
+    for (const key of ['speed', 'at']) {
+      const v = params.get(key);
+      if (v !== null) viewParams.set(key, v);
+      params.delete(key);
+    }
     return params.toString();
   };
   let graphProblems: string[] = [];
+  /** The link's `speed` and `at` keys, read once the config gives the run's length. */
+  let viewParams = new URLSearchParams();
+  /** A link's `speed=max` stays in the hash while the pace is still full speed. */
+  let keepMax = false;
   let linked: ReturnType<typeof parseInterventions> = { value: NO_INTERVENTIONS, problems: [] };
 
   /** Puts the link's config and interventions (fitted to `model`) on the page, with every problem found. */
-  const open = (model: BaseModel, config: ExperimentConfig, problems: string[]) => {
+  const open = (model: BaseModel, config: ExperimentConfig, problems: string[]): ViewKeys => {
     const fitted = fitToModel(linked.value, model, config);
     const dropped = droppedProblem(linked.value, fitted);
-    store.getState().replaceConfig(config, [...problems, ...linked.problems, ...(dropped ? [dropped] : [])]);
-    // After the config: a restart it causes clears the interventions.
+    const view = parseViewKeys(viewParams, config.steps);
+    store.getState().replaceConfig(config, [...problems, ...linked.problems, ...(dropped ? [dropped] : []), ...view.problems]);
+    // After the config: a restart it causes clears the interventions and the scrubbed step.
     store.setState(fitted);
+    if (view.value.at !== null) store.getState().scrubTo(view.value.at);
+    if (view.value.speed !== null) {
+      keepMax = view.value.speed === 'max';
+      store.getState().setSpeed(view.value.speed === 'max' ? 1 : 'watch');
+    }
+    return view.value;
   };
 
-  const fromUrl = () => {
+  const fromUrl = (): ViewKeys => {
     // Two passes: the circuit decides the model, whose dims and size bound the other keys.
     const hash = configHash();
     const first = parseHash(hash);
@@ -140,9 +172,10 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     }
     const m = built.value;
     const { config, problems } = parseHash(hash, m.dimNames, m.layers.length, m.n);
-    open(m, config, [...problems, ...graphProblems]);
+    return open(m, config, [...problems, ...graphProblems]);
   };
-  fromUrl();
+  const linkedView = fromUrl();
+  store.getState().setSpeed(initialPace(linkedView.speed, readStored(win)));
   let lastHash = '';
   const writeUrl = (config: ExperimentConfig) => {
     const built = modelForCircuit(config.circuit);
@@ -150,7 +183,8 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     const graph = currentGraphText();
     const s = store.getState();
     const iv = formatInterventions(s).map(([k, v]) => `&${k}=${v}`).join('');
-    const hash = `#${serializeHash(config, shown?.dimNames)}${iv}${graph ? `&graph=${graph}` : ''}`;
+    const max = keepMax && s.speed === 1 ? '&speed=max' : '';
+    const hash = `#${serializeHash(config, shown?.dimNames)}${iv}${graph ? `&graph=${graph}` : ''}${max}`;
     if (hash !== lastHash) {
       lastHash = hash;
       if (win.location.hash !== hash) win.history.replaceState(null, '', hash);
@@ -158,7 +192,9 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
   };
   writeUrl(store.getState().config);
   const onHashChange = () => {
-    if (win.location.hash !== lastHash) fromUrl();
+    if (win.location.hash === lastHash) return;
+    fromUrl();
+    pace();
   };
   win.addEventListener('hashchange', onHashChange);
 
@@ -168,7 +204,8 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     if (s.generation !== prev.generation) restart(s.config);
   });
 
-  client.start(store.getState().config, store.getState().speed);
+  sentSpeed = speedFor(store.getState().speed, null);
+  client.start(store.getState().config, sentSpeed);
   // Fault injection for the reliability tests: `transcoderLab.injectFault('crash')` in the console.
   Object.assign(win, { transcoderLab: { injectFault: (fault: Fault) => client.fault(fault) } });
 
@@ -182,8 +219,11 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
       client.reset();
     },
     setSpeed: (speed) => {
+      keepMax = false;
       store.getState().setSpeed(speed);
-      client.setSpeed(speed);
+      if (speed === 'watch' || speed === 1) writeStored(win, speed === 1 ? 'max' : 'watch');
+      writeUrl(store.getState().config);
+      pace();
     },
     uploads,
     dispose: () => {
@@ -195,4 +235,21 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
       if (timer) win.clearTimeout(timer);
     },
   };
+}
+
+/** The reader's stored pace, or null where storage is unavailable. */
+function readStored(win: Window): string | null {
+  try {
+    return win.localStorage.getItem(PACE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function writeStored(win: Window, value: 'watch' | 'max'): void {
+  try {
+    win.localStorage.setItem(PACE_KEY, value);
+  } catch {
+    // Private windows may refuse storage; the choice then lasts for this page only.
+  }
 }

@@ -10,6 +10,7 @@ import type { RunSnapshot } from '../core/snapshot.ts';
 import type { ModelInfo } from '../core/model/modelInfo.ts';
 import type { DataEvent } from '../worker/protocol.ts';
 import { NO_HIGHLIGHT, type Highlight } from './highlight.ts';
+import type { Pace } from './pace.ts';
 
 export type RunStatus = 'idle' | 'training' | 'paused' | 'done' | 'error';
 
@@ -43,13 +44,14 @@ export interface RunSlice {
   live: RunSnapshot | null;
   /** Step the scrubber shows, or null for live. */
   scrubStep: number | null;
-  speed: number;
+  /** The pace the reader chose: the watch pace or a fixed share of full speed. */
+  speed: Pace;
   setRun: (patch: Partial<Pick<RunSlice, 'status' | 'step' | 'engine' | 'message'>>) => void;
   /** Adds a batch in arrival order; `history` marks the deterministic steps to keep. */
   addSnapshots: (batch: { snapshot: RunSnapshot; history: boolean }[]) => void;
   clearHistory: () => void;
   scrubTo: (step: number | null) => void;
-  setSpeed: (speed: number) => void;
+  setSpeed: (speed: Pace) => void;
 }
 
 /** A feature switched off in one replacement model. */
@@ -145,7 +147,7 @@ export const useStore = create<Store>()((set, get) => ({
   message: null,
   history: [],
   scrubStep: null,
-  speed: 1,
+  speed: 'watch',
   setRun: (patch) => set(patch),
   live: null,
   addSnapshots: (batch) => {

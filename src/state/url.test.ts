@@ -4,7 +4,7 @@ import {
   BOUNDS, DEFAULT_EXPERIMENT, ENGINES, NORMS, PENALTIES, checkBound,
   type Cut, type ExperimentConfig, type NumericKey,
 } from '../core/config.ts';
-import { formatCuts, parseCuts, parseHash, serializeHash } from './url.ts';
+import { formatCuts, parseCuts, parseHash, parseViewKeys, serializeHash } from './url.ts';
 
 const NAMES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
 const NUMERIC = Object.keys(BOUNDS) as NumericKey[];
@@ -189,7 +189,7 @@ describe('parseHash: each kind of problem is named and replaced by the default',
     ['features=-4', /^features '-4' is out of range \(1 to 256\); using 32$/, {}],
     ['seed=1e999', /^seed '1e999' is out of range/, {}],
     ['features=2.5', /^features '2\.5' is not a whole number; using 32$/, {}],
-    ['input=16', /^input '16' is out of range \(0 to 15\); using 15$/, {}],
+    ['input=16', /^input '16' is out of range \(0 to 15\); using 10$/, {}],
     ['penalty=L1', /^penalty 'L1' is not one of l1, tanh, l0; using l1$/, {}],
     ['engine=gpu', /^engine 'gpu' is not one of auto, cpu, webgpu; using auto$/, {}],
     ['norm=%3Cb%3Esum', /^norm '<b>sum' is not one of concat, sum; using concat$/, {}],
@@ -298,5 +298,21 @@ describe('parseHash never breaks', () => {
 
   it('on a very long hash', () => {
     check(`#${'lambda=1&'.repeat(20000)}${'x'.repeat(100000)}`);
+  });
+});
+
+describe('view keys: speed and at', () => {
+  const read = (hash: string, steps = 15000) => parseViewKeys(new URLSearchParams(hash), steps);
+  it('reads the pace and the scrubbed step', () => {
+    expect(read('speed=max&at=9050')).toEqual({ value: { speed: 'max', at: 9050 }, problems: [] });
+    expect(read('speed=watch')).toEqual({ value: { speed: 'watch', at: null }, problems: [] });
+    expect(read('seed=0')).toEqual({ value: { speed: null, at: null }, problems: [] });
+  });
+  it('names and ignores a bad value', () => {
+    expect(read('speed=fast').problems).toEqual(["speed 'fast' is not one of watch, max; using the page's pace"]);
+    expect(read('at=16000').problems).toEqual(["at '16000' is not a step from 0 to 15000; showing the live step"]);
+    expect(read('at=-3').value.at).toBeNull();
+    expect(read('at=1.5').value.at).toBeNull();
+    expect(read('at=2000', 2000).value.at).toBe(2000);
   });
 });

@@ -300,3 +300,31 @@ export function serializeHash(config: ExperimentConfig, dimNames: readonly strin
   }
   return parts.join('&');
 }
+
+/** The view keys beside the experiment (CONTRACTS §2): the pace and the scrubbed step a link opens at. */
+export interface ViewKeys {
+  speed: 'watch' | 'max' | null;
+  at: number | null;
+}
+
+/**
+ * Reads `speed` (`watch` | `max`) and `at` (a step from 0 to `steps`) from hash params; a bad
+ * value is named in `problems` and ignored (the page's own pace, the live step).
+ */
+export function parseViewKeys(params: URLSearchParams, steps: number): { value: ViewKeys; problems: string[] } {
+  const problems: string[] = [];
+  const value: ViewKeys = { speed: null, at: null };
+  const speed = params.get('speed');
+  if (speed !== null) {
+    const t = speed.trim();
+    if (t === 'watch' || t === 'max') value.speed = t;
+    else problems.push(`speed ${quote(speed)} is not one of watch, max; using the page's pace`);
+  }
+  const at = params.get('at');
+  if (at !== null) {
+    const t = at.trim();
+    if (!/^\d{1,9}$/.test(t) || Number(t) > steps) problems.push(`at ${quote(at)} is not a step from 0 to ${steps}; showing the live step`);
+    else value.at = Number(t);
+  }
+  return { value, problems };
+}

@@ -5,7 +5,7 @@ import type { GraphEdge } from '../core/attribution/graph.ts';
 import { useStore, type FeatureAblation } from '../state/store.ts';
 import { labelOf, useGraphStore, type KindGraphState } from '../state/graphStore.ts';
 import { fmt } from './charts/tooltip.ts';
-import { nodeLines, strongestEdges, type DisplayEdge, type DisplayNode } from './graphDisplay.ts';
+import { nodeLines, prettyId, strongestEdges, type DisplayEdge, type DisplayNode } from './graphDisplay.ts';
 
 /** Feature ablations for the feature members of a node (`L0-F3` ids). */
 export function featureAblationsOf(kind: TranscoderKind, members: readonly string[]): FeatureAblation[] {
@@ -108,7 +108,7 @@ export function GraphCard({ kind, node, selectedId, edges, ui, nameOf }: CardPro
     <div ref={card} className="graph-card" data-testid={`graph-card-${kind}`} role="group" aria-label={`${KIND} node ${node.label}`}
       tabIndex={-1} onKeyDown={onKeyDown}>
       <div className="gc-head">
-        <b>{node.label}</b> <span className="hint">({KIND}, {supernode ? `group of ${node.members.length}` : node.id})</span>
+        <b>{node.label}</b> <span className="hint">({KIND}, {supernode ? `group of ${node.members.length}` : node.shape === 'feature' ? `layer ${node.layer}, feature ${node.index}` : prettyId(node.id)})</span>
         <button className="gc-close" data-testid="close-node-card" onClick={close} aria-label="close the node card (Esc)">
           ×
         </button>

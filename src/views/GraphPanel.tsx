@@ -127,6 +127,7 @@ export function GraphPanel({ kind, model, graph, matches, writes, scale, onHighl
       pinnedIds: ui.pinned.flatMap((id) => ui.supernodes.find((s) => s.id === id)?.members ?? [id]),
       supernodes: ui.supernodes.map((s) => ({ label: s.label || s.id, ids: s.members })),
       clickedId: selected ?? undefined,
+      transcoder: kind,
       description: `${KIND} attribution graph of ${model.name} at input ${graph.input}, edges pruned at ${threshold}`,
     });
     downloadJson(json, `${base}.json`);
@@ -136,7 +137,7 @@ export function GraphPanel({ kind, model, graph, matches, writes, scale, onHighl
   return (
     <div className={`graph-panel graph-${kind}`} data-testid={`graph-${kind}`}>
       <h3>
-        {KIND}: {graph.nodes.filter((n) => n.kind === 'feature').length} active features, output {fmt(graph.output)}{' '}
+        {KIND}: {plural(graph.nodes.filter((n) => n.kind === 'feature').length, 'active feature')}, output {fmt(graph.output)}{' '}
         <span className="hint">(real model {fmt(graph.baseOutput)})</span>
       </h3>
       <div className="graph-box" ref={box} />
@@ -204,4 +205,9 @@ function realIdle(model: BaseModel, input: number, layer: number, cuts: readonly
   const hidden = forward(model, { cuts, ablations }, model.inputs.slice(input * k, (input + 1) * k)).hidden[layer];
   for (let j = 0; j < H; j++) if (hidden[j] > 0) return false;
   return true;
+}
+
+/** "1 active feature", "2 active features". */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -3,6 +3,7 @@ import type { TranscoderKind } from '../core/config.ts';
 import { standardHandOffs } from '../core/metrics/effects.ts';
 import type { TranscoderSnapshot } from '../core/snapshot.ts';
 import type { ViewProps } from './types.ts';
+import { WarningIcon } from './icons.tsx';
 import './views.css';
 
 const KINDS: readonly TranscoderKind[] = ['clt', 'plt'];
@@ -103,7 +104,7 @@ export function MetricsTable({ model, snapshot }: ViewProps) {
                     title={skipped ? `no layer-${row.layer} features: the CLT skips this layer` : `${row.hint}: ${String(v)}`}
                   >
                     {row.format(v)}
-                    {skipped && <span className="metric-flag" aria-hidden="true"> ⚠</span>}
+                    {skipped && <span className="metric-flag" aria-hidden="true"> <WarningIcon /></span>}
                   </td>
                 );
               })}

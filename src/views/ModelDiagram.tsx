@@ -5,6 +5,7 @@ import { forward, inputLabel, outputClasses, type BaseModel } from '../core/mode
 import { useStore } from '../state/store.ts';
 import { fmt, hideTooltip, showTooltip, showTooltipAt } from './charts/tooltip.ts';
 import type { ViewProps } from './types.ts';
+import { ScissorsIcon } from './icons.tsx';
 import './views.css';
 
 export interface ModelDiagramProps extends ViewProps {
@@ -189,7 +190,13 @@ export function ModelDiagram({ model, config, highlight, cuts, onToggleCut }: Mo
                     return (
                       <g key={`${j}-${d}`}>
                         <line className={cls} x1={x1} y1={y1} x2={x2} y2={y2} strokeWidth={1 + Math.min(2, Math.abs(w))} />
-                        {cut && <text className="edge-scissors" x={x1 + 0.45 * (x2 - x1)} y={y1 + 0.45 * (y2 - y1) + 5} textAnchor="middle">✂</text>}
+                        {cut && (
+                          <g className="edge-scissors" transform={`translate(${x1 + 0.45 * (x2 - x1) - 6},${y1 + 0.45 * (y2 - y1) - 6}) scale(0.75)`}>
+                            <circle cx="4" cy="4.5" r="2" />
+                            <circle cx="4" cy="11.5" r="2" />
+                            <path d="M5.6 5.7L14 12M5.6 10.3L14 4" />
+                          </g>
+                        )}
                       </g>
                     );
                   }),
@@ -265,13 +272,13 @@ export function ModelDiagram({ model, config, highlight, cuts, onToggleCut }: Mo
               aria-label={`cut ${names} out of what layer ${b.layer} reads`}
               title={`${on ? 'Restore' : 'Cut'} ${names} → layer ${b.layer}`}
               disabled={!onToggleCut} onClick={() => onToggleCut?.(b.dims, b.layer)}>
-              ✂ {b.label}
+              <ScissorsIcon /> {b.label}
             </button>
           );
         })}
       </div>
       <p className="view-caption">
-        Blue edges add, amber edges subtract; red dashed edges with ✂ are cut. A cut removes a dim from what a layer reads;
+        Blue edges add, amber edges subtract; red dashed edges marked with scissors are cut. A cut removes a dim from what a layer reads;
         the residual stream keeps it. Click a neuron (or focus it and press Enter) to ablate it; crossed-out neurons are ablated.
       </p>
     </section>

@@ -1,13 +1,28 @@
 /** Status, transport (play/pause/step/reset), speed and share: the run's one-line cockpit. */
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
-import { useStore } from '../state/store.ts';
+import { shownSnapshot, useStore } from '../state/store.ts';
 import type { RunController } from '../state/runner.ts';
+import type { Pace } from '../state/pace.ts';
+import { LinkIcon, PauseIcon, PlayIcon, ResetIcon } from './icons.tsx';
 
-const SPEEDS = [
+const SPEEDS: { value: Pace; label: string }[] = [
+  { value: 'watch', label: 'watch pace' },
   { value: 1, label: 'full speed' },
   { value: 0.25, label: '¼ speed' },
   { value: 0.05, label: '1/20 speed' },
 ];
+
+/** The page's link, plus the scrubbed step (`at`) when the reader has travelled back. */
+function shareLink(): string {
+  const s = useStore.getState();
+  const url = new URL(window.location.href);
+  const shown = s.scrubStep === null ? null : shownSnapshot(s);
+  if (!shown) return url.href;
+  const params = new URLSearchParams(url.hash.replace(/^#/, ''));
+  params.delete('at');
+  const rest = params.toString();
+  return `${url.origin}${url.pathname}${url.search}#${rest}${rest ? '&' : ''}at=${shown.step}`;
+}
 
 export function RunBar({ runner }: { runner: RunController }) {
   const status = useStore((s) => s.status);
@@ -38,7 +53,7 @@ export function RunBar({ runner }: { runner: RunController }) {
   }, [status]);
 
   const share = async () => {
-    const url = window.location.href;
+    const url = shareLink();
     setShareUrl(url);
     try {
       await navigator.clipboard.writeText(url);
@@ -65,33 +80,34 @@ export function RunBar({ runner }: { runner: RunController }) {
         engine <b data-testid="engine" data-value={engine}>{engine}</b>
       </span>
       <button ref={play} data-testid="play" onClick={(e) => press(e, () => runner.play())} disabled={running || status === 'done'}>
-        ▶ play
+        <PlayIcon /> play
       </button>
       <button ref={pause} data-testid="pause" onClick={(e) => press(e, () => runner.pause())} disabled={!running}>
-        ❚❚ pause
+        <PauseIcon /> pause
       </button>
       <button ref={once} data-testid="step-once" onClick={(e) => press(e, () => runner.stepBy(100))} disabled={running || status === 'done'} title="train 100 steps">
         +100 steps
       </button>
       <button ref={reset} data-testid="reset" onClick={(e) => press(e, () => runner.reset())}>
-        ↺ reset
+        <ResetIcon /> reset
       </button>
       <label className="speed">
         <span className="sr-only">speed</span>
-        <select data-testid="speed" value={speed} onChange={(e) => runner.setSpeed(Number(e.target.value))}>
+        <select data-testid="speed" title="watch pace: about 10 s a run, slowest while the CLT's layer 1 dies" value={String(speed)} onChange={(e) => runner.setSpeed(e.target.value === 'watch' ? 'watch' : Number(e.target.value))}>
           {SPEEDS.map((s) => (
-            <option key={s.value} value={s.value}>
+            <option key={s.value} value={String(s.value)}>
               {s.label}
             </option>
           ))}
         </select>
       </label>
       <button data-testid="share" onClick={share} title="copy a link that replays this experiment">
-        🔗 share
+        <LinkIcon /> share
       </button>
       {shareUrl && (
         <span className="share-out">
-          <input data-testid="share-url" readOnly value={shareUrl} aria-label="share link" onFocus={(e) => e.target.select()} />
+          <textarea data-testid="share-url" readOnly value={shareUrl} rows={Math.min(4, Math.ceil(shareUrl.length / 110))} aria-label="share link"
+            onFocus={(e) => e.target.select()} />
           <small>{copied ? 'copied' : 'copy it from here'}</small>
         </span>
       )}

@@ -18,7 +18,7 @@ export function Scrubber() {
     death = history[k].step;
   }
   return (
-    <section className="scrubber" aria-label="Time travel">
+    <section className="scrubber" aria-label="Time travel" data-testid="scrub" data-value={history[index].step}>
       <label htmlFor="scrub">time travel</label>
       <input
         ref={range}
@@ -50,7 +50,7 @@ export function Scrubber() {
         back to live
       </button>
       {death !== null && (
-        <button data-testid="jump-collapse" onClick={() => scrubTo(death)} title="the first kept step from which the CLT uses no layer-1 feature">
+        <button data-testid="jump-collapse" className="nowrap" onClick={() => scrubTo(death)} title="the first kept step from which the CLT uses no layer-1 feature">
           show when CLT layer 1 died (step {death.toLocaleString()})
         </button>
       )}

@@ -173,12 +173,14 @@ describe('TrainingSession over a MessageChannel', () => {
     expect(first.history).toBe(true);
     await h.waitFor((e): e is StatusEvent => e.type === 'status' && e.status === 'training' && e.run !== oldRun);
 
+    // Reset restarts from the seed and plays, as a setting change does.
     h.client.reset();
-    const idle = await h.waitFor(isStatus('idle', 0));
-    expect(idle.run).toBe(h.client.run);
-    const count = h.events.length;
-    await delay(100);
-    expect(h.events.length).toBe(count);
+    const resetRun = h.client.run;
+    const restarted = await h.waitFor((e): e is SnapshotEvent => e.type === 'snapshot' && e.run === resetRun);
+    expect(restarted.snapshot.step).toBe(0);
+    await h.waitFor((e): e is StatusEvent => e.type === 'status' && e.status === 'training' && e.run === resetRun);
+    // It plays: the new run's snapshots move past step 0 with no play request.
+    await h.waitFor((e): e is SnapshotEvent => e.type === 'snapshot' && e.run === resetRun && e.snapshot.step > 50);
   });
 
   it('stops a run that a huge learning rate makes diverge, keeping only finite snapshots', async () => {

@@ -224,7 +224,8 @@ export class TrainingSession {
       case 'reset':
         this.run = req.run;
         if (!this.current) return this.error('Nothing to reset: start a run first.');
-        await this.rebuild(this.current.config, 'idle', req.upload ?? null);
+        // Like a setting change: the run restarts from its seed and plays.
+        await this.rebuild(this.current.config, 'training', req.upload ?? null);
         return;
       case 'loadModel':
         return this.loadModel(req);

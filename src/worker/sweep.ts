@@ -67,7 +67,7 @@ export const DEFAULT_SWEEP: SweepSpec = {
   variants: ['clt-concat', 'clt-sum', 'plt'],
   penalty: 'l1',
   c: DEFAULT_TRAIN.c,
-  steps: 3000,
+  steps: 15_000,
   features: DEFAULT_TRAIN.features,
   window: 2,
 };

@@ -42,6 +42,12 @@ describe('exportGraphJson', () => {
     expect(json.nodes.find((n) => n.node_id === '1_0_3')?.clerp).toBe('writes i · ≈ i');
   });
 
+  it("types a PLT's features as a per-layer transcoder's", () => {
+    const json = exportGraphJson(graph, model, { slug: 'plt-10', transcoder: 'plt' });
+    const types = new Set(json.nodes.filter((n) => n.layer !== 'E' && n.feature !== -1 && !n.is_target_logit).map((n) => n.feature_type));
+    expect([...types]).toEqual(['per layer transcoder']);
+  });
+
   it('loads back through the validator, whole and pruned, with supernodes', () => {
     const whole = validateGraphJson(roundTrip(exportGraphJson(graph, model, { slug: 'whole', nodeThreshold: 0.8 })));
     expect(whole).toMatchObject({ ok: true });

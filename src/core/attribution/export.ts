@@ -7,8 +7,8 @@
  * Our residual is one vector, not a token sequence. So that the frontend labels each input,
  * input j becomes prompt token j ("a=+1") at ctx_idx j, with vocab index = its residual dim;
  * every feature, error and the output sit at the last position, as logits do in circuit-tracer.
- * PLT and CLT features alike are typed 'cross layer transcoder' (the frontend knows no other
- * transcoder type). `influence` is circuit-tracer's cumulative score: nodes sorted by
+ * circuit-tracer types every transcoder feature 'cross layer transcoder'; a PLT's features are
+ * typed 'per layer transcoder' instead, so the file says what made it. `influence` is circuit-tracer's cumulative score: nodes sorted by
  * |attribution to the output|, each gets the running share of the total up to itself, so the
  * frontend's "keep influence ≤ threshold" keeps the most influential nodes.
  */
@@ -67,6 +67,8 @@ export interface ExportOptions {
   supernodes?: readonly { label: string; ids: readonly string[] }[];
   clickedId?: string;
   description?: string;
+  /** Which transcoder made the graph: its features' feature_type. Default 'clt'. */
+  transcoder?: 'clt' | 'plt';
 }
 
 /** circuit-tracer's feature number: the Cantor pairing of (layer, feature index). */
@@ -83,7 +85,7 @@ export function jsonNodeId(node: GraphNode, model: BaseModel): string {
   return `${node.layer + 1}_${node.index}_${last}`;
 }
 
-function jsonNode(node: GraphNode, model: BaseModel, clerp: string, influence: number | null): GraphJsonNode {
+function jsonNode(node: GraphNode, model: BaseModel, clerp: string, influence: number | null, featureType: string): GraphJsonNode {
   const last = model.inputDims.length - 1;
   const common = { token_prob: 0, is_target_logit: false, run_idx: 0, reverse_ctx_idx: 0, clerp, influence, activation: null };
   const node_id = jsonNodeId(node, model);
@@ -99,7 +101,7 @@ function jsonNode(node: GraphNode, model: BaseModel, clerp: string, influence: n
         feature: cantorPair(node.layer, node.index),
         layer: String(node.layer),
         ctx_idx: last,
-        feature_type: 'cross layer transcoder',
+        feature_type: featureType,
         jsNodeId: `${node.layer}_${node.index}-0`,
         activation: node.value,
       };
@@ -142,6 +144,7 @@ export function exportGraphJson(graph: AttributionGraph, model: BaseModel, opts:
   const nodes = opts.subset?.nodes ?? graph.nodes;
   const edges = opts.subset?.edges ?? graph.edges;
   const influence = cumulativeInfluence(graph.nodes);
+  const featureType = opts.transcoder === 'plt' ? 'per layer transcoder' : 'cross layer transcoder';
   const ids = new Map(nodes.map((n) => [n.id, jsonNodeId(n, model)]));
   const mapIds = (list: readonly string[]): string[] => list.flatMap((id) => (ids.has(id) ? [ids.get(id) as string] : []));
   const k = model.inputDims.length;
@@ -167,7 +170,7 @@ export function exportGraphJson(graph: AttributionGraph, model: BaseModel, opts:
       clickedId: opts.clickedId !== undefined ? (ids.get(opts.clickedId) ?? '') : '',
       sg_pos: '',
     },
-    nodes: nodes.map((n) => jsonNode(n, model, opts.labels?.get(n.id) ?? n.label, influence.get(n.id) ?? null)),
+    nodes: nodes.map((n) => jsonNode(n, model, opts.labels?.get(n.id) ?? n.label, influence.get(n.id) ?? null, featureType)),
     links: edges
       .filter((e) => ids.has(e.source) && ids.has(e.target))
       .map((e) => ({ source: ids.get(e.source) as string, target: ids.get(e.target) as string, weight: e.weight })),

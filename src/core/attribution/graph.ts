@@ -39,7 +39,7 @@ export interface GraphNode {
   attribution: number;
   /** Error nodes: the whole D-dim error vector. */
   errorVector?: Float64Array;
-  /** A short readable name: `a=+1`, `L0 #3`, `err L1`, `i`. */
+  /** A short readable name: `a=+1`, `L0·f3`, `err L1`, `i`. */
   label: string;
 }
 
@@ -159,7 +159,7 @@ export function attributionGraph(
         for (let d = 0; d < D; d++) w += errors[l][d] * enc(lt, d, t);
         link(errorId(l), id, w);
       }
-      nodes.push({ id, kind: 'feature', layer: lt, index: t, value: a, preActivation: preAct[lt][t], bias, attribution: 0, label: `L${lt} #${t}` });
+      nodes.push({ id, kind: 'feature', layer: lt, index: t, value: a, preActivation: preAct[lt][t], bias, attribution: 0, label: `L${lt}·f${t}` });
       active.push({ layer: lt, feature: t, a, id });
     }
     const err = errors[lt][o];

@@ -19,7 +19,7 @@ const TRUE_PATTERNS: readonly (readonly number[])[] = [
 ];
 
 /** One layer of four pattern detectors, each writing half of the answer into dim `out`. */
-function halfLayer(D: number, out: number): MlpLayer {
+function halfLayer(D: number, out: number, layer: number): MlpLayer {
   const H = TRUE_PATTERNS.length;
   const wIn = new Float64Array(D * H);
   const bIn = new Float64Array(H);
@@ -30,7 +30,8 @@ function halfLayer(D: number, out: number): MlpLayer {
     bIn[j] = -(pattern.length - 1);
     wOut[j * D + out] = 0.5;
   });
-  const neuronNames = TRUE_PATTERNS.map((p) => p.map((s) => (s > 0 ? '+' : '−')).join(''));
+  // Both layers detect the same patterns: the layer in the name keeps buttons and test ids apart.
+  const neuronNames = TRUE_PATTERNS.map((p) => `L${layer}:${p.map((s) => (s > 0 ? '+' : '−')).join('')}`);
   return { hidden: H, wIn, bIn, wOut, neuronNames };
 }
 
@@ -44,7 +45,7 @@ export function superpositionControl(): BaseModel {
     dimNames: ['a', 'b', 'c', 'd', 'e'],
     inputDims: [0, 1, 2, 3],
     outputDim: out,
-    layers: [halfLayer(D, out), halfLayer(D, out)],
+    layers: [halfLayer(D, out, 0), halfLayer(D, out, 1)],
     inputs: enumerateSigns(4),
     n: 16,
   };

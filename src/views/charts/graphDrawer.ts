@@ -120,18 +120,21 @@ function drawShape(g: d3.Selection<SVGGElement, Placed, null, undefined>, n: Pla
   else if (n.shape === 'supernode') shape = g.append('rect').attr('x', -r - 6).attr('y', -r).attr('width', 2 * r + 12).attr('height', 2 * r).attr('rx', r) as never;
   else shape = g.append('circle').attr('r', r) as never;
   shape.attr('class', 'node-shape').attr('fill', fill).attr('stroke', stroke).attr('stroke-width', strokeWidth).attr('stroke-dasharray', dash);
+  // The ✕ keeps a readable size on the small circle of a silenced feature.
+  const k = n.ablated ? Math.max(r * 0.8, 5) : 0;
   if (n.ablated) {
-    const k = r * 0.8;
     g.append('path').attr('d', `M${-k},${-k}L${k},${k}M${k},${-k}L${-k},${k}`).attr('stroke', '#b91c1c').attr('stroke-width', 2);
   }
   if (n.pinned) g.append('circle').attr('cx', r * 0.8).attr('cy', -r * 0.8).attr('r', 3.2).attr('fill', '#f59e0b').attr('stroke', 'white');
   // Features and errors take edges from below and give them upwards: their text goes to the right.
   const side = n.shape !== 'output' && n.shape !== 'input' && n.text === 'side';
-  const tx = side ? r + (n.shape === 'supernode' ? 9 : 3) : 0;
-  const ty = n.shape === 'output' ? -r - 6 : side ? 3 : r + (n.text === 'below2' ? 34 : 12);
+  // Text starts clear of the node and of an ablated node's ✕.
+  const reach = Math.max(r, k + 1);
+  const tx = side ? reach + (n.shape === 'supernode' ? 9 : 4) : 0;
+  const ty = n.shape === 'output' ? -reach - 6 : side ? 3 : reach + (n.text === 'below2' ? 34 : 12);
   g.append('text').attr('class', 'node-label').attr('x', tx).attr('y', ty).attr('text-anchor', side ? 'start' : 'middle').attr('font-size', 10)
     .attr('fill', n.ablated ? MUTED : INK).attr('text-decoration', n.ablated ? 'line-through' : null)
-    .text(n.shape === 'output' ? `${n.label} = ${fmt(n.value)}` : n.label);
+    .text(n.shape === 'output' ? `${n.label} = ${fmt(n.value)}` : n.ablated ? `${n.label} off` : n.label);
   // Ground truth on one line: what the decoder writes, then "≈ e" where r ≥ MATCH_MIN.
   const strong = n.shape === 'feature' && matchStrength(n.match) === 'strong';
   if (n.shape === 'feature' && (n.writes || strong)) {

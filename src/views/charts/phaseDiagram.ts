@@ -107,7 +107,7 @@ export function drawPhasePanel(container: HTMLElement, points: PhasePoints, opts
 
   g.append('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${ih})`).call(d3.axisBottom(x).ticks(4, '~g'));
   g.append('g').attr('class', 'axis y-axis').call(opts.logY ? d3.axisLeft(y).ticks(4, '~g') : d3.axisLeft(y).ticks(5));
-  g.append('text').attr('class', 'axis-title').attr('x', iw / 2).attr('y', ih + 30).attr('text-anchor', 'middle').text('λ (log scale)');
+  g.append('text').attr('class', 'axis-title').attr('x', iw / 2).attr('y', ih + 30).attr('text-anchor', 'middle').text('λ (log scale; dots at one λ spread sideways by seed)');
   g.append('text')
     .attr('class', 'axis-title')
     .attr('transform', `translate(${-48},${ih / 2}) rotate(-90)`)

@@ -78,6 +78,8 @@ export function drawScatterTrace(container: HTMLElement, paths: readonly TracePa
   }
 
   const all: { px: number; py: number; p: number; i: number }[] = [];
+  const labels: PointLabel[] = [];
+  const dots: { px: number; py: number; r: number }[] = [];
   paths.forEach((p, pi) => {
     const n = p.xs.length;
     const cur = p.current >= 0 ? p.current : n - 1;
@@ -116,8 +118,8 @@ export function drawScatterTrace(container: HTMLElement, paths: readonly TracePa
       if (i === 0) {
         layer.append('circle').attr('class', 'trace-start').attr('cx', px).attr('cy', py).attr('r', 4)
           .attr('fill', 'white').attr('stroke', p.colour).attr('stroke-width', 1.5);
-        layer.append('text').attr('class', 'point-label').attr('x', px + 8).attr('y', py + (pi % 2 === 0 ? -7 : 14))
-          .text(`${p.name} start`);
+        // At step 0 the start is the current point, whose own label says so.
+        if (cur !== 0) labels.push({ layer, px, py, r: 4, text: `${p.name} start`, cls: 'point-label' });
       }
     }
     if (cur >= 0 && cur < n && ok(p.ys[cur])) {
@@ -125,11 +127,11 @@ export function drawScatterTrace(container: HTMLElement, paths: readonly TracePa
       const py = y(p.ys[cur]);
       layer.append('circle').attr('class', 'trace-current').attr('cx', px).attr('cy', py).attr('r', 7)
         .attr('fill', p.colour).attr('stroke', 'white').attr('stroke-width', 2);
-      // Above for even paths, below for odd: two paths ending close together keep readable labels.
-      layer.append('text').attr('class', 'point-label point-label-current').attr('x', px + 6)
-        .attr('y', py + (pi % 2 === 0 ? -11 : 19)).text(`${p.name} @ step ${p.steps[cur]}`);
+      dots.push({ px, py, r: 8 });
+      labels.unshift({ layer, px, py, r: 7, text: `${p.name} @ step ${p.steps[cur]}`, cls: 'point-label point-label-current' });
     }
   });
+  placeLabels(labels, dots, iw, ih);
 
   // Hover: the nearest point of any path within reach.
   const ring = g.append('circle').attr('class', 'hover-ring').attr('r', 6).style('display', 'none');
@@ -181,4 +183,50 @@ export function drawScatterTrace(container: HTMLElement, paths: readonly TracePa
     hideTooltip();
     svg.remove();
   };
+}
+
+/** A label to place next to a point (in plot coordinates). */
+interface PointLabel {
+  layer: d3.Selection<SVGGElement, unknown, null, undefined>;
+  px: number;
+  py: number;
+  r: number;
+  text: string;
+  cls: string;
+}
+
+/**
+ * Writes each label at the first spot around its point (right, left, above, below, then further
+ * out) that overlaps no label already placed and no current-step dot, inside the plot when it can.
+ * Labels come in priority order: current points first.
+ */
+function placeLabels(labels: readonly PointLabel[], dots: readonly { px: number; py: number; r: number }[], iw: number, ih: number): void {
+  const placed: { x: number; y: number; w: number; h: number }[] = [];
+  const H = 12;
+  for (const l of labels) {
+    const w = 6.1 * l.text.length;
+    const g = l.r + 4;
+    const spots = [
+      [g, -g], [g, g + H], [-g - w, -g], [-g - w, g + H], [-w / 2, -g - 2], [-w / 2, g + H + 2],
+      [g, -g - H - 2], [g, g + 2 * H + 2], [-g - w, -g - H - 2], [-g - w, g + 2 * H + 2],
+    ];
+    const box = (dx: number, dy: number) => ({ x: l.px + dx, y: l.py + dy - H + 2, w, h: H });
+    const hits = (b: { x: number; y: number; w: number; h: number }) =>
+      placed.filter((o) => b.x < o.x + o.w && o.x < b.x + b.w && b.y < o.y + o.h && o.y < b.y + b.h).length +
+      dots.filter((d) => d.px + d.r > b.x && d.px - d.r < b.x + b.w && d.py + d.r > b.y && d.py - d.r < b.y + b.h).length +
+      (b.x < 0 || b.x + b.w > iw || b.y < 0 || b.y + b.h > ih ? 0.5 : 0);
+    let best = box(spots[0][0], spots[0][1]);
+    let least = Infinity;
+    for (const [dx, dy] of spots) {
+      const b = box(dx, dy);
+      const n = hits(b);
+      if (n < least) {
+        least = n;
+        best = b;
+      }
+      if (n === 0) break;
+    }
+    placed.push(best);
+    l.layer.append('text').attr('class', l.cls).attr('x', best.x).attr('y', best.y + H - 2).text(l.text);
+  }
 }

@@ -4,6 +4,7 @@
  * restarts the run on the new model (the worker compiles the same text).
  */
 import { useId, useRef, useState } from 'react';
+import { DEFAULT_EXPERIMENT } from '../../core/config.ts';
 import { compileCircuit } from '../../core/model/circuit.ts';
 import { PRESETS, XOR_AND_FORMULA } from '../../core/model/presets.ts';
 import { useStore } from '../../state/store.ts';
@@ -33,7 +34,9 @@ export function CircuitPanel() {
   const uploaded = useStore((s) => s.uploadedModel);
   const setConfig = useStore((s) => s.setConfig);
   const model = useModel();
-  const shownFormula = circuit.trim() === '' ? XOR_AND_FORMULA : circuit;
+  // A hand-built preset (`preset:…`) has no formula: the box stays empty rather than show its id.
+  const handBuilt = circuit.trim().startsWith('preset:');
+  const shownFormula = circuit.trim() === '' ? XOR_AND_FORMULA : handBuilt ? '' : circuit;
   // The draft belongs to the circuit it was typed against; a new circuit (URL, preset) resets it.
   const [draft, setDraft] = useState<{ circuit: string; text: string } | null>(null);
   const [problem, setProblem] = useState<FormulaProblem | null>(null);
@@ -57,9 +60,11 @@ export function CircuitPanel() {
     setProblem(null);
     setDraft(null);
     const next = canonical(formula);
-    if (next !== canonical(circuit)) setConfig({ circuit: next, cuts: [], input: 0 });
+    // The write-up's model opens on its TRUE default input; another model on input 0.
+    const shown = next === '' ? DEFAULT_EXPERIMENT.input : 0;
+    if (next !== canonical(circuit)) setConfig({ circuit: next, cuts: [], input: shown });
     // An upload leaves the circuit at '': leaving it for the write-up's model needs a different value, so spell it out.
-    else if (uploaded && next === '') setConfig({ circuit: XOR_AND_FORMULA, cuts: [], input: 0 });
+    else if (uploaded && next === '') setConfig({ circuit: XOR_AND_FORMULA, cuts: [], input: shown });
   };
 
   const layers = model.layers;
@@ -100,6 +105,7 @@ export function CircuitPanel() {
           spellCheck={false}
           autoComplete="off"
           value={text}
+          placeholder={handBuilt ? 'a hand-built model: no formula; type one to replace it' : undefined}
           aria-invalid={problem ? true : undefined}
           aria-describedby={problem ? `${ids}-error` : undefined}
           onChange={(e) => {
@@ -114,7 +120,7 @@ export function CircuitPanel() {
             }
           }}
         />
-        <button type="button" data-testid="circuit-apply" onClick={() => apply(text)}>
+        <button type="button" data-testid="circuit-apply" onClick={() => apply(text)} disabled={handBuilt && text.trim() === ''}>
           Apply
         </button>
       </div>
