@@ -77,7 +77,7 @@ export function GraphView({ model, config, layouts, snapshot, onHighlight }: Vie
       <p className="hint">
         Each graph is its replacement model linearized at one input: inputs at the bottom, each layer's active features
         above, the output on top. An edge is the direct effect of one node on another; diamonds are error nodes (what the
-        transcoder misses). The real model&apos;s own graph is drawn first, on the same rows and scales: the ground truth. Hover for exact values; click a node (or Tab to it and press Enter) for its strongest inputs and
+        transcoder misses). The real model&apos;s own graph follows them on the same rows and scales: the ground truth. Hover for exact values; click a node (or Tab to it and press Enter) for its strongest inputs and
         outputs, shift-click (Shift+Enter) several to group them; Esc closes the card. Under each feature, the residual dims its decoder writes
         (&quot;writes e, g&quot;: dims whose un-standardized decoder weight is at least half its largest) and, in green, the
         real model&apos;s neuron or value its activation tracks (&quot;≈ e&quot;), only where the correlation is r ≥ 0.9.
@@ -120,8 +120,8 @@ export function GraphView({ model, config, layouts, snapshot, onHighlight }: Vie
           reset graph view
         </button>
       </div>
+      {/* The two stories first, side by side; the ground truth follows on the same scales (issue 16: "beside them, or just below"). */}
       <div className="graph-pair">
-        <RealGraphPanel model={model} graph={real} scale={scale} onHighlight={onHighlight} />
         {!graphs || !members || !matches || !writes ? (
           <p className="empty">waiting for the first snapshot</p>
         ) : (
@@ -138,6 +138,7 @@ export function GraphView({ model, config, layouts, snapshot, onHighlight }: Vie
             />
           ))
         )}
+        <RealGraphPanel model={model} graph={real} scale={scale} onHighlight={onHighlight} />
       </div>
       <RoutesTable
         layers={model.layers.length}
