@@ -3,7 +3,7 @@
  * encoder reading r0 + Σ ŷ (un-standardized), not the true residual. Interventions (SPEC §4)
  * act on it as on the base model: cuts remove dims from what an encoder reads.
  */
-import type { Cut } from '../config.ts';
+import type { Cut, DataLayout } from '../config.ts';
 import { cutMasks, embed, type BaseModel } from '../model/baseModel.ts';
 import type { Standardizer } from '../transcoder/data.ts';
 import { decodeTarget, encodeLayer, type TrainedTranscoder } from '../transcoder/apply.ts';
@@ -30,6 +30,8 @@ export interface ReplacementResult {
 export interface Stats {
   inStats: Standardizer[];
   outStats: Standardizer[];
+  /** `as-trained` (two layers): layer 0 predicts r1 itself and layer 1 reads r1 − r0, MLP0's output. */
+  layout?: DataLayout;
 }
 
 export function replacementForward(
@@ -42,6 +44,7 @@ export function replacementForward(
   const L = tc.layout.layers;
   const D = model.dims;
   const resid = embed(model, inputs);
+  const r0 = stats.layout === 'as-trained' ? Float64Array.from(resid) : null;
   const N = resid.length / D;
   const masks = cutMasks(L, D, iv.cuts);
   const pairsOff = new Set(iv.pairsOff ?? []);
@@ -54,7 +57,7 @@ export function replacementForward(
     const xHat = new Float64Array(N * D);
     for (let k = 0; k < N * D; k++) {
       const d = k % D;
-      raw[k] = resid[k] * masks[l][d];
+      raw[k] = (r0 && l > 0 ? resid[k] - r0[k] : resid[k]) * masks[l][d];
       xHat[k] = (raw[k] - mean[d]) / std[d];
     }
     const ablated = new Set((iv.features ?? []).filter((x) => x.layer === l).map((x) => x.feature));
@@ -65,7 +68,8 @@ export function replacementForward(
     for (let k = 0; k < N * D; k++) {
       const d = k % D;
       y[k] = yHat[k] * o.std[d] + o.mean[d];
-      resid[k] += y[k];
+      if (r0 && l === 0) resid[k] = y[k];
+      else resid[k] += y[k];
     }
     read.push(raw);
     out.push(y);

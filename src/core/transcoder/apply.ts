@@ -2,7 +2,7 @@
  * Running a trained transcoder outside training: encode a layer, decode a target layer.
  * Used by metrics, the replacement model and the views (not by the hot training loop).
  */
-import type { Layout } from './layout.ts';
+import { fires, thresholdOf, type Layout } from './layout.ts';
 
 export interface TrainedTranscoder {
   layout: Layout;
@@ -27,8 +27,8 @@ export function encodeLayer(
       let z = p[layout.bEnc[layer] + f];
       for (let d = 0; d < D; d++) z += xHat[n * D + d] * p[oE + d * F + f];
       h[n * F + f] = z;
-      const th = Math.exp(p[layout.logTheta[layer] + f]);
-      a[n * F + f] = z > th && !ablated?.has(f) ? z : 0;
+      const th = thresholdOf(layout, p[layout.logTheta[layer] + f]);
+      a[n * F + f] = fires(z, th) && !ablated?.has(f) ? z : 0;
     }
   }
   return { h, a };
