@@ -203,3 +203,15 @@ export function checkBound(key: NumericKey, value: number): string | null {
   if (value < b.min || value > b.max) return `${key} must be between ${b.min} and ${b.max}`;
   return null;
 }
+
+/** A message when a recipe choice (SPEC §2 presets) holds no known value, else null. */
+export function recipeProblem(config: TrainConfig): string | null {
+  const choices: [keyof TrainConfig, readonly string[]][] = [
+    ['reduction', REDUCTIONS], ['layout', DATA_LAYOUTS], ['thetaParam', THETA_PARAMS], ['straightThrough', STRAIGHT_THROUGH],
+    ['preact', PREACT_FORMS], ['init', INIT_SCHEMES], ['preset', PRESETS],
+  ];
+  for (const [key, list] of choices) {
+    if (!list.includes(config[key] as string)) return `${key} must be one of ${list.join(', ')}`;
+  }
+  return null;
+}

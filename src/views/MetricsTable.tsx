@@ -1,6 +1,7 @@
 /** The write-up's Table 1 at the shown step: one column per transcoder kind, one row per metric and layer. */
 import type { TranscoderKind } from '../core/config.ts';
 import type { TranscoderSnapshot } from '../core/snapshot.ts';
+import { useStore } from '../state/store.ts';
 import type { ViewProps } from './types.ts';
 import './views.css';
 
@@ -24,8 +25,12 @@ const twoDecimals = (v: number): string => v.toFixed(2);
 const fourSignificant = (v: number): string => (Number.isFinite(v) ? v.toPrecision(4) : String(v));
 const integer = (v: number): string => String(Math.round(v));
 
-/** The rows of Table 1 for a model with `layers` layers. */
-export function metricRows(layers: number): Row[] {
+/**
+ * The rows of Table 1 for a model with `layers` layers. With `padded` (a padded width, SPEC §2
+ * write-up), the MSE is shown both ways, labelled: over the model's dims, and over padDims
+ * dims as Table 1 reports it (the padding adds no error, so ×dims/padDims).
+ */
+export function metricRows(layers: number, padded?: { dims: number; padDims: number }): Row[] {
   const perLayer = (metric: 'l0' | 'mse' | 'alive', name: string, format: (v: number) => string, hint: string): Row[] =>
     Array.from({ length: layers }, (_, l) => ({
       label: `${name} (layer ${l})`,
@@ -40,7 +45,16 @@ export function metricRows(layers: number): Row[] {
     { label: 'Replacement accuracy', id: 'accuracy', read: (m) => m.metrics.accuracy, format: percent, layer: null, metric: 'accuracy',
       hint: 'share of inputs where the chained replacement model gives the true output class' },
     ...perLayer('l0', 'L0', twoDecimals, 'mean number of active features per input'),
-    ...perLayer('mse', 'MSE', fourSignificant, 'mean squared reconstruction error per dim, standardized units'),
+    ...(padded
+      ? [
+        ...perLayer('mse', `MSE over the model's ${padded.dims} dims`, fourSignificant, `mean squared reconstruction error per dim over the model's ${padded.dims} dims, standardized units`),
+        ...Array.from({ length: layers }, (_, l): Row => ({
+          label: `MSE over ${padded.padDims} padded dims (layer ${l})`, id: `mse-padded-${l}`,
+          read: (m) => (m.metrics.mse[l] * padded.dims) / padded.padDims, format: fourSignificant, layer: l, metric: 'msePadded',
+          hint: `the same error as a mean over ${padded.padDims} dims, most of them zero padding: the write-up's Table 1 MSE`,
+        })),
+      ]
+      : perLayer('mse', 'MSE', fourSignificant, 'mean squared reconstruction error per dim, standardized units')),
     ...perLayer('alive', 'Alive', integer, 'features active on at least one input'),
     { label: 'Faithfulness', id: 'faithfulness', read: (m) => m.metrics.faithfulness, format: percent, layer: null, metric: 'faithfulness',
       hint: 'mean agreement with the base model over the standard cuts of every hand-off' },
@@ -60,7 +74,8 @@ export function MetricsTable({ model, snapshot }: ViewProps) {
     );
   }
   const members = KINDS.map((kind) => ({ kind, m: snapshot.members.find((s) => s.kind === kind) }));
-  const rows = metricRows(model.layers.length);
+  const padDims = useStore((s) => s.config.padDims);
+  const rows = metricRows(model.layers.length, padDims > 0 ? { dims: model.dims, padDims } : undefined);
   return (
     <section className="view view-metrics" data-testid="view-metrics">
       <h2>Metrics at step {snapshot.step}</h2>

@@ -80,3 +80,17 @@ export function trainingData(fwd: ForwardResult, dims: number, layout: DataLayou
   if (layout === 'as-trained') data.layout = layout;
   return data;
 }
+
+/**
+ * The same activations re-arranged under another layout: un-standardizes the data it was given
+ * (as-described) back to MLP inputs and outputs and arranges them anew. For data that arrive
+ * already standardized (the ONNX path); a model of other than two layers keeps `as-described`.
+ */
+export function relayout(data: TrainingData, layout: DataLayout): TrainingData {
+  const current = data.layout ?? 'as-described';
+  if (layout === current || data.layers !== 2 || current !== 'as-described') return data;
+  const raw = (values: Float64Array[], stats: Standardizer[]): Float64Array[] =>
+    values.map((v, l) => v.map((z, k) => z * stats[l].std[k % data.dims] + stats[l].mean[k % data.dims]));
+  const fwd = { n: data.n, mlpIn: raw(data.x, data.inStats), mlpOut: raw(data.y, data.outStats), hidden: [], resid: new Float64Array(0) };
+  return trainingData(fwd, data.dims, layout);
+}
