@@ -9,6 +9,7 @@ import { ConsistencyLoss, consistencyCutAt } from './consistency.ts';
 import type { TrainingData } from './data.ts';
 import { thresholdOf, type Layout } from './layout.ts';
 import { AsymmetryPenalty } from './mitigations.ts';
+import { PaddedColumns } from './padded.ts';
 
 export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 
@@ -19,7 +20,7 @@ export type TrainOptions = Pick<
 > & Partial<Pick<TrainConfig, 'asymmetry' | 'consistency' | RecipeLossKey>>;
 
 /** Recipe options (SPEC §2 presets) the loss and the optimizer read; absent means the spec recipe. */
-type RecipeLossKey = 'reduction' | 'padDims' | 'straightThrough' | 'preact' | 'lrDecayStep' | 'lrDecayFactor';
+type RecipeLossKey = 'reduction' | 'padDims' | 'straightThrough' | 'preact' | 'lrDecayStep' | 'lrDecayFactor' | 'init';
 
 /**
  * The reconstruction term's scale: 1 under `sum` (Σ_t mean_n ‖ŷ_t − y_t‖²); under `mean`,
@@ -91,6 +92,8 @@ export class CpuTrainer {
   private readonly asymmetry: AsymmetryPenalty | null;
   private readonly consistency: ConsistencyLoss | null;
   private readonly seed: number;
+  /** The decoders' padded columns (SPEC §2 write-up): null unless padDims exceeds the model's dims. */
+  readonly padded: PaddedColumns | null;
 
   constructor(
     readonly layout: Layout,
@@ -128,6 +131,7 @@ export class CpuTrainer {
     if ((opts.consistency ?? 0) > 0 && !context) throw new Error('CpuTrainer: consistency > 0 needs the base model (context)');
     this.consistency = (opts.consistency ?? 0) > 0 && context ? new ConsistencyLoss(layout, data, context.model) : null;
     this.seed = context?.seed ?? 0;
+    this.padded = (opts.padDims ?? 0) > D ? new PaddedColumns(layout, N, opts.padDims!, this.seed, opts.init) : null;
   }
 
   /** Runs `count` Adam steps. */
@@ -142,6 +146,7 @@ export class CpuTrainer {
   /** Forward, loss and the analytic gradient into `grad`, at sparsity coefficient `lambda`. */
   computeGradient(lambda: number): LossParts {
     this.forward();
+    this.padded?.forward(this.act, this.actIdx, this.actCnt, this.byTarget);
     const recon = this.reconstructionGradient();
     this.decoderNorms();
     const { sparsity, preact } = this.featureGradients(lambda);
@@ -231,7 +236,7 @@ export class CpuTrainer {
     }
   }
 
-  /** Σ_t mean_n ‖ŷ_t − ŷ*_t‖², its gradient to ŷ, to b_dec, and to W_dec through active features. */
+  /** Σ_t mean_n ‖ŷ_t − ŷ*_t‖², its gradient to ŷ, to b_dec, and to W_dec through active features (and the padded columns'). */
   private reconstructionGradient(): number {
     const g = this.grad;
     g.fill(0);
@@ -268,6 +273,7 @@ export class CpuTrainer {
         }
       }
     }
+    if (this.padded) recon += this.padded.reconstruction(scale, this.act, this.actIdx, this.actCnt);
     return recon;
   }
 
@@ -281,6 +287,7 @@ export class CpuTrainer {
         const row = wDec[q] + f * D;
         let s2 = 0;
         for (let d = 0; d < D; d++) s2 += p[row + d] * p[row + d];
+        if (this.padded) s2 += this.padded.rowSquares(q, f);
         this.rowNorm[q * F + f] = Math.sqrt(s2);
       }
     }
@@ -310,6 +317,7 @@ export class CpuTrainer {
     const { epsilon: eps, lambdaP, c } = this.opts;
     const penalty: PenaltyKind = this.opts.penalty;
     const reluThrough = this.opts.straightThrough === 'relu';
+    const padded = this.padded;
     const negPreact = this.opts.preact === 'neg';
     const halfEps = eps / 2;
     const lamN = lambda / N;
@@ -357,6 +365,7 @@ export class CpuTrainer {
               const gy = this.gy[pairs[q].target];
               const row = wDec[q] + f * D;
               for (let d = 0; d < D; d++) ga += p[row + d] * gy[n * D + d];
+              if (padded) ga += padded.gradToActivation(q, f, n);
             }
             const av = act[k];
             const nv = norm[s * F + f];
@@ -408,6 +417,7 @@ export class CpuTrainer {
           const coef = dn / denom;
           const row = wDec[q] + f * D;
           for (let d = 0; d < D; d++) g[row + d] += coef * p[row + d];
+          this.padded?.addNormGradient(q, f, coef);
         }
       }
     }
@@ -455,6 +465,7 @@ export class CpuTrainer {
       v[k] = vk;
       p[k] -= (lr * mk * c1) / (Math.sqrt(vk * c2) + eps);
     }
+    this.padded?.adamStep(lr, t, beta1, beta2, eps);
   }
 
   /** The optimizer state, for handing a run to another engine. */

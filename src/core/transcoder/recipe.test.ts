@@ -34,6 +34,8 @@ function checkGradient(probe: CpuTrainer): void {
   expect(dist).toBeGreaterThan(1e-6);
   const opts: TrainOptions = { ...probe.opts, epsilon: dist / 10 };
   const t = new CpuTrainer(probe.layout, data, opts, probe.params);
+  // Padded columns at zero add no error and no norm: the reference (model width only) then holds.
+  t.padded?.params.fill(0);
   const loss = t.computeGradient(LAMBDA).loss;
   expect(loss).toBeCloseTo(referenceLoss(t.layout, t.params, data, opts, LAMBDA).loss, 10);
   const step = Math.min(1e-6, dist / 10);
@@ -111,7 +113,9 @@ describe('the padded mean (reduction mean, padDims P)', () => {
     const probe = warm('clt', {});
     const { layout, params, data } = probe;
     const sum = new CpuTrainer(layout, data, { ...probe.opts, reduction: 'sum' }, params).computeGradient(0).recon;
-    const mean = new CpuTrainer(layout, data, { ...probe.opts, reduction: 'mean', padDims: 110 }, params).computeGradient(0).recon;
+    const padded = new CpuTrainer(layout, data, { ...probe.opts, reduction: 'mean', padDims: 110 }, params);
+    padded.padded!.params.fill(0);
+    const mean = padded.computeGradient(0).recon;
     expect(mean).toBeCloseTo(sum / (2 * 110), 14);
     const ref = referenceLoss(layout, params, data, { ...probe.opts, reduction: 'mean', padDims: 110 }, 0).recon;
     expect(ref).toBeCloseTo(sum / 220, 14);
@@ -177,5 +181,50 @@ describe('uniform init, direct θ and the lr step decay', () => {
     expect(lrAt(o, 799)).toBe(1e-3);
     expect(lrAt(o, 800)).toBeCloseTo(1e-4, 18);
     expect(lrAt({ ...o, lrDecayStep: 0 }, 5000)).toBe(1e-3);
+  });
+});
+
+describe('padded decoder columns (padDims > D): the write-up trainer wrote all 110 dims', () => {
+  it('gradient to the model-width and the padded parameters = central differences of the trainer loss', () => {
+    const probe = warm('clt', { reduction: 'mean', padDims: 20, lambda: 0.05 });
+    expect(probe.padded?.width).toBe(11);
+    const { layout, data } = probe;
+    const dist = kinkDistance(layout, probe.params, data, probe.opts);
+    const opts: TrainOptions = { ...probe.opts, epsilon: dist / 10 };
+    const t = new CpuTrainer(layout, data, opts, probe.params, { model, seed: 3 });
+    t.padded!.params.set(probe.padded!.params);
+    t.computeGradient(LAMBDA);
+    const main = Float64Array.from(t.grad);
+    const pad = Float64Array.from(t.padded!.grad);
+    const lossAt = (edit: (tr: CpuTrainer) => void): number => {
+      const u = new CpuTrainer(layout, data, opts, t.params, { model, seed: 3 });
+      u.padded!.params.set(t.padded!.params);
+      edit(u);
+      return u.computeGradient(LAMBDA).loss;
+    };
+    const step = Math.min(1e-6, dist / 10);
+    const check = (get: (u: CpuTrainer) => Float64Array, analytic: Float64Array, from: number, to: number, name: string) => {
+      let worst = 0;
+      for (let k = from; k < to; k++) {
+        const up = lossAt((u) => (get(u)[k] += step));
+        const down = lossAt((u) => (get(u)[k] -= step));
+        const fd = (up - down) / (2 * step);
+        worst = Math.max(worst, Math.abs(fd - analytic[k]) / Math.max(1e-3, Math.abs(fd)));
+      }
+      expect(worst, name).toBeLessThan(1e-4);
+    };
+    for (const [group, offset, size] of parameterGroups(layout)) check((u) => u.params, main, offset, offset + size, group);
+    check((u) => u.padded!.params, pad, 0, pad.length, 'padded columns');
+  });
+
+  it('with the padded columns at zero, the loss is the model-width error / (L·padDims) plus the penalties', () => {
+    const probe = warm('clt', {});
+    const opts: TrainOptions = { ...probe.opts, reduction: 'mean', padDims: 110 };
+    const t = new CpuTrainer(probe.layout, probe.data, opts, probe.params, { model, seed: 0 });
+    t.padded!.params.fill(0);
+    const parts = t.computeGradient(LAMBDA);
+    const sum = new CpuTrainer(probe.layout, probe.data, { ...probe.opts, reduction: 'sum' }, probe.params).computeGradient(LAMBDA);
+    expect(parts.recon).toBeCloseTo(sum.recon / 220, 14);
+    expect(parts.sparsity).toBeCloseTo(sum.sparsity, 12);
   });
 });
