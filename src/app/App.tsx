@@ -7,6 +7,7 @@ import { ControlsPanel } from '../views/controls/ControlsPanel.tsx';
 import { SavedPanel } from '../views/controls/SavedPanel.tsx';
 import { UploadPanel } from '../views/controls/UploadPanel.tsx';
 import { MetricsTable } from '../views/MetricsTable.tsx';
+import { Table1View } from '../views/Table1View.tsx';
 import { ModelDiagram } from '../views/ModelDiagram.tsx';
 import { RunBar } from '../views/RunBar.tsx';
 import { Tour } from '../views/Tour.tsx';
@@ -25,6 +26,7 @@ const GraphView = lazy(() => import('../views/GraphView.tsx').then((m) => ({ def
 const ReconView = lazy(() => import('../views/ReconView.tsx').then((m) => ({ default: m.ReconView })));
 const DepthView = lazy(() => import('../views/DepthView.tsx').then((m) => ({ default: m.DepthView })));
 const SweepView = lazy(() => import('../views/SweepView.tsx').then((m) => ({ default: m.SweepView })));
+const WhyView = lazy(() => import('../views/WhyView.tsx').then((m) => ({ default: m.WhyView })));
 
 function Loading() {
   return <div className="panel loading">loading view…</div>;
@@ -68,6 +70,7 @@ export function App({ runner }: { runner: RunController }) {
         </aside>
         <main className="grid">
           <MetricsTable {...props} />
+          <Table1View {...props} />
           <ModelDiagram {...props} cuts={config.cuts} onToggleCut={toggleCut} />
           <InterventionsView {...props} />
           <UploadPanel runner={runner} />
@@ -83,6 +86,7 @@ export function App({ runner }: { runner: RunController }) {
         </main>
       </div>
       <section aria-label="Sweep"><Suspense fallback={null}><SweepView /></Suspense></section>
+      <section aria-label="Why does it collapse?"><Suspense fallback={null}><WhyView /></Suspense></section>
     </div>
   );
 }
