@@ -49,9 +49,8 @@ export async function createEngine(
   if (choice === 'cpu') return cpu();
   const forced = choice === 'webgpu';
   const onlyCpu = cpuOnlyReason(members);
-  if (onlyCpu) {
-    // Said under `auto` too when a recipe option decides it, so a GPU user sees why.
-    if (forced || onlyCpu.recipe) notify(`Training on the CPU engine: ${onlyCpu.reason}.`);
+  if (onlyCpu && (forced || !onlyCpu.recipe)) {
+    if (forced) notify(`Training on the CPU engine: ${onlyCpu.reason}.`);
     return cpu();
   }
   if (!gpu) {
@@ -64,6 +63,11 @@ export async function createEngine(
     return cpu();
   }
   if (!forced && isSoftwareAdapter(adapter)) return cpu();
+  // `auto` would take this GPU: say why a recipe option keeps the run on the CPU instead.
+  if (onlyCpu) {
+    notify(`Training on the CPU engine: ${onlyCpu.reason}.`);
+    return cpu();
+  }
   try {
     const { GpuEngine } = await import('../gpu/gpuEngine.ts');
     const holder: { engine: FallbackEngine | null } = { engine: null };

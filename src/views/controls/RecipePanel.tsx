@@ -10,8 +10,12 @@ import { useStore } from '../../state/store.ts';
 import { NumberField } from './NumberField.tsx';
 
 const PRESET_TEXT: Record<PresetName, string> = {
-  spec: 'spec: the calibration recipe (l1, λ 0.3, 15,000 steps), which reproduces the collapse',
-  'write-up': "write-up: the authors' own recipe and data (tanh c 1, λ 0.018, mean over 110 padded dims, as-trained layout)",
+  spec: 'spec (calibration recipe)',
+  'write-up': "write-up (the authors' recipe)",
+};
+const PRESET_HINT: Record<PresetName, string> = {
+  spec: 'SPEC §2 calibration: l1, λ 0.3, 15,000 steps; it reproduces the collapse.',
+  'write-up': "the write-up authors' recipe and data: tanh c 1, λ 0.018, a mean over 110 padded dims, the as-trained layout.",
 };
 
 /** How each recipe option is named on the page (and in the departures line). */
@@ -63,7 +67,7 @@ export function RecipePanel() {
         </select>
       </label>
       <p className="hint" id="preset-departures" data-testid="preset-departures" data-value={departures.join(',')}>
-        Preset in force: <strong>{config.preset}</strong>; {departureText(config)}.
+        Preset in force: <strong>{config.preset}</strong>, {PRESET_HINT[config.preset]} {departureText(config)[0].toUpperCase()}{departureText(config).slice(1)}.
       </p>
       <details>
         <summary>recipe options</summary>
