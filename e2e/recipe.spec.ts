@@ -53,28 +53,29 @@ test('the write-up preset, chosen in the settings panel, trains a CLT that skips
 });
 
 test('the Why panel: without the padded mean the CLT keeps layer 1 alive', async ({ page }) => {
-  // Seven rows of 10,000–15,000 steps each; one seed per row keeps it to a few minutes here.
-  test.setTimeout(600_000);
+  // Seven rows of 10,000–15,000 steps each, over the panel's default 5 seeds (0–4): a few minutes here.
+  test.setTimeout(900_000);
   const errors = watchErrors(page);
   await page.goto('/');
   await waitForStatus(page, 'done', 120_000);
   const panel = page.getByTestId('why-panel');
   await panel.locator('summary').click();
-  await page.getByTestId('why-seeds').selectOption('1');
+  await expect(page.getByTestId('why-seeds')).toHaveValue('5');
   await page.getByTestId('why-run').click();
   await expect(page.getByTestId('why-status')).toHaveAttribute('data-value', 'running');
-  await expect(page.getByTestId('why-status')).toHaveAttribute('data-value', 'done', { timeout: 560_000 });
+  await expect(page.getByTestId('why-status')).toHaveAttribute('data-value', 'done', { timeout: 840_000 });
 
   // The row with the padded mean switched back (padDims 110 → 0): layer 1 alive.
   expect(Number(await page.getByTestId('why-pad-alive-1').getAttribute('data-value'))).toBeGreaterThan(0);
   expect(Number(await page.getByTestId('why-pad-l0-1').getAttribute('data-value'))).toBeGreaterThanOrEqual(0.3);
-  expect(await page.getByTestId('why-pad-collapsed').getAttribute('data-value')).toBe('0');
+  expect(Number(await page.getByTestId('why-pad-collapsed').getAttribute('data-value'))).toBeLessThanOrEqual(1);
   for (const id of ['write-up', 'spec', 'pad', 'layout', 'penalty', 'ramp', 'decay']) {
     await expect(page.getByTestId(`why-${id}-l0-1`)).not.toHaveAttribute('data-value', '');
   }
   // The spec preset collapses (SPEC §2 calibration): layer 1 dead.
-  expect(await page.getByTestId('why-spec-collapsed').getAttribute('data-value')).toBe('1');
-  await expect(page.getByTestId('why-finding')).not.toBeEmpty();
+  expect(await page.getByTestId('why-spec-collapsed').getAttribute('data-value')).toBe('5');
+  // The finding, computed from the table, names the padded mean as an ingredient that stops the collapse.
+  await expect(page.getByTestId('why-finding')).toContainText('switching back only the padded mean');
 
   await page.setViewportSize({ width: 1440, height: 900 });
   await panel.scrollIntoViewIfNeeded();

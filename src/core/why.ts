@@ -126,11 +126,11 @@ export function finding(rows: readonly WhySpecSummary[]): string {
   if (!top) return '';
   const w = top.summary;
   if (share(w) <= 0.5) {
-    return `Under these settings the write-up recipe's CLT collapses in only ${w.collapsed} of ${w.seeds} seeds (layer-1 L0 ${fmt2(w.l0Layer1)}), so no ingredient can be seen to cause it here.`;
+    return `Under these settings the write-up recipe's CLT collapses in only ${w.collapsed} of ${w.seeds} seed${w.seeds === 1 ? '' : 's'} (layer-1 L0 ${fmt2(w.l0Layer1)}), so no ingredient can be seen to cause it here.`;
   }
   const ingredients = rows.filter((r) => r.spec.ingredient);
   const deciding = ingredients.filter((r) => share(r.summary) < 0.5);
-  const head = `The write-up recipe's CLT skips layer 1 in ${w.collapsed} of ${w.seeds} seeds (layer-1 L0 ${fmt2(w.l0Layer1)})`;
+  const head = `The write-up recipe's CLT skips layer 1 in ${w.collapsed} of ${w.seeds} seed${w.seeds === 1 ? '' : 's'} (layer-1 L0 ${fmt2(w.l0Layer1)})`;
   if (deciding.length === 0) return `${head}, and switching back any one ingredient leaves it collapsed in most seeds.`;
   const named = deciding.map((r) => `${r.spec.ingredient} (layer-1 L0 ${fmt2(r.summary.l0Layer1)}, collapsed in ${r.summary.collapsed} of ${r.summary.seeds})`);
   const rest = ingredients.length - deciding.length;

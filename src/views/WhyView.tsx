@@ -98,7 +98,7 @@ export function WhyView() {
         <span className="why-note">the write-up recipe with one ingredient switched back at a time</span>
       </summary>
       <p className="hint">
-        Each row trains the CLT over seeds 0 … {seeds - 1} in the sweep worker, with every other option at the write-up preset.
+        Each row trains the CLT over {seeds === 1 ? 'seed 0' : `seeds 0 … ${seeds - 1}`} in the sweep worker, with every other option at the write-up preset.
         A seed counts as collapsed when the CLT&apos;s layer-1 L0 is ≤ 0.1 with no alive layer-1 feature. Effect recall: of the inputs
         whose output the cut of the hand-off (e..h out of what layer 1 reads) changes in the real model, the share where the
         replacement model changes the same way.
@@ -148,8 +148,8 @@ export function WhyView() {
       </table>
       </div>
       {results.length > 0 && (
-        <svg className="why-chart" viewBox="0 0 420 200" role="img" aria-label="CLT layer-1 L0 per recipe row, mean over seeds">
-          <text x="210" y="196" textAnchor="middle" className="why-axis">CLT layer-1 L0 (mean active features per input)</text>
+        <svg className="why-chart" viewBox="0 0 420 212" role="img" aria-label="CLT layer-1 L0 per recipe row, mean over seeds">
+          <text x="275" y="208" textAnchor="middle" className="why-axis">CLT layer-1 L0 (mean active features per input)</text>
           {[0, maxL0 / 2, maxL0].map((t) => (
             <g key={t}>
               <line x1={150 + (t / maxL0) * 250} x2={150 + (t / maxL0) * 250} y1={4} y2={180} className="why-grid" />
@@ -163,7 +163,7 @@ export function WhyView() {
               <g key={spec.id}>
                 <text x={146} y={y + 13} textAnchor="end" className="why-axis">{spec.ingredient ? `no ${spec.ingredient.replace(/^the /, '')}` : spec.label}</text>
                 {r && (
-                  <rect x={150} y={y} width={Math.max(1, (r.l0Layer1 / maxL0) * 250)} height={18}
+                  <rect x={150} y={y} width={Math.max(3, (r.l0Layer1 / maxL0) * 250)} height={18}
                     className={r.collapsed / r.seeds > 0.5 ? 'why-bar why-bar-collapsed' : 'why-bar'}>
                     <title>{`${spec.label}: layer-1 L0 ${r.l0Layer1.toFixed(3)}, collapsed in ${r.collapsed} of ${r.seeds} seeds`}</title>
                   </rect>
