@@ -18,6 +18,7 @@ export function Table1View({ model, snapshot }: ViewProps) {
         Its MSE is a mean over the 110 dims of its padded residual stream, so ours is shown ×{model.dims}/110.
         {preset !== 'write-up' && ' Choose the write-up preset to train as its authors did.'}
       </p>
+      <div className="table1-scroll">
       <table className="metrics-table table1">
         <thead>
           <tr>
@@ -40,7 +41,7 @@ export function Table1View({ model, snapshot }: ViewProps) {
                   <td key={`${k}-o`} className={same ? 'metric-value' : 'metric-value metric-differs'} data-testid={`table1-${k}-${cell.metric}`}
                     data-value={String(v)} data-match={same ? 'yes' : 'no'}
                     title={same ? 'matches the published value' : `differs from the published ${cell.published[k].toFixed(cell.places)} by ${(v - cell.published[k]).toFixed(cell.places + 1)}`}>
-                    {v.toFixed(cell.places)}{!same && <span aria-label="differs"> ≠</span>}
+                    {v.toFixed(cell.places)}{!same && <><span aria-hidden="true"> ≠</span><span className="sr-only"> (differs from the published value)</span></>}
                   </td>
                 );
               })}
@@ -48,6 +49,7 @@ export function Table1View({ model, snapshot }: ViewProps) {
           ))}
         </tbody>
       </table>
+      </div>
     </section>
   );
 }

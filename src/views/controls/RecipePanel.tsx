@@ -50,7 +50,7 @@ export function RecipePanel() {
   const setConfig = useStore((s) => s.setConfig);
   const departures = presetDepartures(config);
   return (
-    <div className="recipe" aria-label="Recipe preset">
+    <div className="recipe" role="group" aria-label="Recipe preset">
       <label className="field">
         <span>recipe preset</span>
         <select
