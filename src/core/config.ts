@@ -213,5 +213,9 @@ export function recipeProblem(config: TrainConfig): string | null {
   for (const [key, list] of choices) {
     if (!list.includes(config[key] as string)) return `${key} must be one of ${list.join(', ')}`;
   }
+  // The mitigation losses read θ as exp(log θ); they are not written for a direct θ.
+  if (config.thetaParam === 'direct' && (config.asymmetry > 0 || config.consistency > 0)) {
+    return 'the L0-asymmetry and consistency losses need θ parametrization log; set one of them to 0 or θ to log';
+  }
   return null;
 }
