@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRAIN } from '../src/core/config.ts';
+import { DEFAULT_TRAIN, presetValues } from '../src/core/config.ts';
 import { parseBenchOptions, parseCliOptions } from './cliOptions.ts';
 
 function ok(argv: string[]) {
@@ -80,6 +80,36 @@ describe('parseCliOptions', () => {
       const r = parseCliOptions(argv);
       if (!r.ok) expect(r.message).not.toMatch(/\n/);
     }), { numRuns: 2000 });
+  });
+});
+
+describe('parseCliOptions: recipe presets and options (SPEC §2)', () => {
+  it('--preset write-up sets the write-up recipe; an explicit option wins over it', () => {
+    const r = parseCliOptions(['--preset', 'write-up', '--pad-dims', '0']);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.config).toEqual({ ...DEFAULT_TRAIN, ...presetValues('write-up'), seed: 0, padDims: 0 });
+    expect(r.value.config.reduction).toBe('mean');
+    // Order does not matter: explicit options always win over the preset.
+    const before = parseCliOptions(['--pad-dims', '0', '--preset', 'write-up']);
+    expect(before.ok && before.value.config).toEqual(r.value.config);
+  });
+
+  it('reads every recipe option', () => {
+    const r = parseCliOptions([
+      '--reduction', 'mean', '--pad-dims', '110', '--layout', 'as-trained', '--theta', 'direct', '--theta-init', '0.03',
+      '--straight-through', 'relu', '--preact', 'neg', '--init', 'uniform', '--lr-decay-step', '800', '--lr-decay-factor', '0.1',
+    ]);
+    expect(r.ok && r.value.config).toEqual({
+      ...DEFAULT_TRAIN, reduction: 'mean', padDims: 110, layout: 'as-trained', thetaParam: 'direct', thetaInit: 0.03,
+      straightThrough: 'relu', preact: 'neg', init: 'uniform', lrDecayStep: 800, lrDecayFactor: 0.1,
+    });
+  });
+
+  it('rejects a bad preset or recipe value in one line naming the option', () => {
+    expect(parseCliOptions(['--preset', 'paper'])).toEqual({ ok: false, message: "--preset: 'paper' is not one of spec, write-up" });
+    expect(parseCliOptions(['--layout', 'sideways'])).toEqual({ ok: false, message: "--layout: 'sideways' is not one of as-described, as-trained" });
+    expect(parseCliOptions(['--pad-dims', '-1'])).toEqual({ ok: false, message: "--pad-dims: '-1' is out of range (0 to 4096)" });
   });
 });
 

@@ -5,7 +5,8 @@
  * given twice, the last one counts. Any problem is one line that names the option.
  */
 import {
-  DEFAULT_TRAIN, NORMS, PENALTIES,
+  DATA_LAYOUTS, DEFAULT_TRAIN, INIT_SCHEMES, NORMS, PENALTIES, PREACT_FORMS, PRESETS, REDUCTIONS, STRAIGHT_THROUGH,
+  THETA_PARAMS, presetValues,
   type NumericKey, type TrainConfig, type TranscoderKind,
 } from '../src/core/config.ts';
 import { quote } from '../src/core/text.ts';
@@ -40,8 +41,16 @@ type TrainNumericKey = Exclude<NumericKey, 'input' | 'seed'>;
 const NUMBER_OPTIONS: Readonly<Record<string, TrainNumericKey>> = {
   steps: 'steps', lambda: 'lambda', c: 'c', features: 'features', lr: 'lr', window: 'window',
   epsilon: 'epsilon', 'lambda-p': 'lambdaP', warmup: 'warmup', asymmetry: 'asymmetry', consistency: 'consistency',
+  'pad-dims': 'padDims', 'theta-init': 'thetaInit', 'lr-decay-step': 'lrDecayStep', 'lr-decay-factor': 'lrDecayFactor',
 };
-const REPRODUCE_OPTIONS = ['kinds', 'seeds', ...Object.keys(NUMBER_OPTIONS), 'penalty', 'norm', 'circuit', 'json'];
+type ChoiceOptionKey = 'penalty' | 'norm' | 'reduction' | 'layout' | 'thetaParam' | 'straightThrough' | 'preact' | 'init';
+/** Option name → [TrainConfig key, its choices], for every choice option. */
+const CHOICE_OPTIONS: Readonly<Record<string, [ChoiceOptionKey, readonly string[]]>> = {
+  penalty: ['penalty', PENALTIES], norm: ['norm', NORMS], reduction: ['reduction', REDUCTIONS], layout: ['layout', DATA_LAYOUTS],
+  theta: ['thetaParam', THETA_PARAMS], 'straight-through': ['straightThrough', STRAIGHT_THROUGH], preact: ['preact', PREACT_FORMS],
+  init: ['init', INIT_SCHEMES],
+};
+const REPRODUCE_OPTIONS = ['kinds', 'seeds', ...Object.keys(NUMBER_OPTIONS), ...Object.keys(CHOICE_OPTIONS), 'preset', 'circuit', 'json'];
 const BENCH_OPTIONS = ['steps', 'features', 'json'];
 const FLAGS = new Set(['json']);
 
@@ -132,15 +141,22 @@ export function parseCliOptions(argv: readonly string[]): CliResult<CliOptions> 
   if (!args.ok) return args;
   const a = args.value;
   const config: TrainConfig = { ...DEFAULT_TRAIN };
+  // The preset sets every recipe option first; each explicit option then wins over it.
+  if (a.has('preset')) {
+    const preset = readChoice('preset', a.get('preset')!, PRESETS);
+    if (!preset.ok) return preset;
+    Object.assign(config, presetValues(preset.value));
+  }
   const bad = readNumbers(a, config);
   if (bad) return { ok: false, message: bad };
 
-  const penalty = a.has('penalty') ? readChoice('penalty', a.get('penalty')!, PENALTIES) : null;
-  if (penalty && !penalty.ok) return penalty;
-  if (penalty) config.penalty = penalty.value;
-  const norm = a.has('norm') ? readChoice('norm', a.get('norm')!, NORMS) : null;
-  if (norm && !norm.ok) return norm;
-  if (norm) config.norm = norm.value;
+  for (const [name, text] of a) {
+    if (!Object.hasOwn(CHOICE_OPTIONS, name)) continue;
+    const [key, choices] = CHOICE_OPTIONS[name];
+    const r = readChoice(name, text, choices);
+    if (!r.ok) return r;
+    (config as unknown as Record<ChoiceOptionKey, string>)[key] = r.value;
+  }
 
   const kinds = a.has('kinds') ? readKinds(a.get('kinds')!) : { ok: true as const, value: [...KINDS] };
   if (!kinds.ok) return kinds;

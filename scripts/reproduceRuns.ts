@@ -14,6 +14,13 @@ export interface RunResult extends Metrics {
   attributionShare: number[];
   /** Running sum of attributionShare (the write-up's Figure 6 measure). */
   cumulativeShare: number[];
+  /** Per layer: MSE as a mean over padDims dims (Table 1's), present only when padDims > 0. */
+  msePadded?: number[];
+}
+
+/** MSE over a padded width P from the MSE over the model's D dims: the padding adds no error, so ×D/P. */
+export function paddedMse(mse: readonly number[], dims: number, padDims: number): number[] {
+  return mse.map((v) => (v * dims) / padDims);
 }
 
 export function reproduceRuns(
@@ -23,7 +30,7 @@ export function reproduceRuns(
   seeds: readonly number[],
   timing: boolean,
 ): RunResult[] {
-  const data = modelData(model);
+  const data = modelData(model, config.layout);
   const runs: RunResult[] = [];
   for (const seed of seeds) {
     for (const kind of kinds) {
@@ -35,7 +42,9 @@ export function reproduceRuns(
       const m = computeMetrics(trainer, data, model);
       // New fields go last, after every CONTRACTS §1 field, so the documented order holds.
       const { attributionShare, cumulativeShare } = depthSignature(trainer, data, model);
-      runs.push({ kind, seed, ...m, steps: cfg.steps, ...(timing ? { ms } : {}), attributionShare, cumulativeShare });
+      // Under a padded width (SPEC §2 write-up), also the MSE as Table 1 reports it: over all padDims dims.
+      const padded = cfg.padDims > 0 ? { msePadded: paddedMse(m.mse, model.dims, cfg.padDims) } : {};
+      runs.push({ kind, seed, ...m, steps: cfg.steps, ...(timing ? { ms } : {}), attributionShare, cumulativeShare, ...padded });
     }
   }
   return runs;
@@ -54,6 +63,9 @@ export function formatTable(runs: RunResult[], kinds: readonly TranscoderKind[],
   ];
   for (let l = 0; l < layers; l++) rows.push([`L0 (layer ${l})`, (r) => r.l0[l], (v) => v.toFixed(2)]);
   for (let l = 0; l < layers; l++) rows.push([`MSE (layer ${l})`, (r) => r.mse[l], (v) => v.toFixed(4)]);
+  if (runs.length > 0 && runs.every((r) => r.msePadded)) {
+    for (let l = 0; l < layers; l++) rows.push([`MSE over padded dims (layer ${l})`, (r) => r.msePadded![l], (v) => v.toFixed(4)]);
+  }
   for (let l = 0; l < layers; l++) rows.push([`Alive (layer ${l})`, (r) => r.alive[l], (v) => v.toFixed(1)]);
   rows.push(['Faithfulness (mean effect IIA, hand-off patches)', (r) => r.faithfulness, (v) => v.toFixed(3)]);
   for (let l = 0; l < layers; l++) rows.push([`Attribution share (layer ${l})`, (r) => r.attributionShare[l], (v) => v.toFixed(3)]);

@@ -7,6 +7,7 @@ import { ControlsPanel } from '../views/controls/ControlsPanel.tsx';
 import { SavedPanel } from '../views/controls/SavedPanel.tsx';
 import { UploadPanel } from '../views/controls/UploadPanel.tsx';
 import { MetricsTable } from '../views/MetricsTable.tsx';
+import { Table1View } from '../views/Table1View.tsx';
 import { ModelDiagram } from '../views/ModelDiagram.tsx';
 import { RunBar } from '../views/RunBar.tsx';
 import { Tour } from '../views/Tour.tsx';
@@ -27,6 +28,7 @@ const ReconView = lazy(() => import('../views/ReconView.tsx').then((m) => ({ def
 const DepthView = lazy(() => import('../views/DepthView.tsx').then((m) => ({ default: m.DepthView })));
 const RealGraphsPanel = lazy(() => import('../views/RealGraphsPanel.tsx').then((m) => ({ default: m.RealGraphsPanel })));
 const SweepView = lazy(() => import('../views/SweepView.tsx').then((m) => ({ default: m.SweepView })));
+const WhyView = lazy(() => import('../views/WhyView.tsx').then((m) => ({ default: m.WhyView })));
 
 function Loading() {
   return <div className="panel loading">loading view…</div>;
@@ -78,6 +80,7 @@ export function App({ runner }: { runner: RunController }) {
               <div className="story-graphs"><Cadence props={props} period={500} phase={200} render={(p) => <GraphView {...p} />} /></div>
             </Suspense>
           </div>
+          <Table1View {...props} />
           <ModelDiagram {...props} cuts={config.cuts} onToggleCut={toggleCut} />
           <InterventionsView {...props} />
           <UploadPanel runner={runner} />
@@ -93,6 +96,7 @@ export function App({ runner }: { runner: RunController }) {
         </main>
       </div>
       <section aria-label="Sweep"><Suspense fallback={null}><SweepView /></Suspense></section>
+      <section aria-label="Why does it collapse?"><Suspense fallback={null}><WhyView /></Suspense></section>
     </div>
   );
 }

@@ -7,6 +7,19 @@ export type PenaltyKind = 'l1' | 'tanh' | 'l0';
 export type NormMode = 'concat' | 'sum';
 export type EngineChoice = 'auto' | 'cpu' | 'webgpu';
 export type TranscoderKind = 'clt' | 'plt';
+/** Reconstruction reduction: `sum` Σ_t mean_n ‖ŷ_t − y_t‖²; `mean` that sum over L·D (D = padDims when > 0). */
+export type Reduction = 'sum' | 'mean';
+/** Which activations train which layer (SPEC §2 recipe presets): SPEC §1, or the write-up's file as its trainer read it. */
+export type DataLayout = 'as-described' | 'as-trained';
+/** θ = exp(p) (`log`) or θ = p (`direct`). */
+export type ThetaParam = 'log' | 'direct';
+/** ∂a/∂h: `spec` 1[h > θ]; `relu` 1[h ≥ 0]. */
+export type StraightThrough = 'spec' | 'relu';
+/** Pre-activation loss: `theta` Σ ReLU(θ − h) over inactive features; `neg` Σ ReLU(−h). */
+export type PreactForm = 'theta' | 'neg';
+/** `spec`: W_enc ~ N(0, 1/D), W_dec ~ N(0, 1/(F·L)); `uniform`: W_enc ~ U(±1/√F), W_dec ~ U(±1/√(L·D)). */
+export type InitScheme = 'spec' | 'uniform';
+export type PresetName = 'spec' | 'write-up';
 
 /** A cut removes residual dims from what one layer reads (SPEC §4). */
 export interface Cut {
@@ -39,6 +52,21 @@ export interface TrainConfig {
   asymmetry: number;
   /** Intervention-consistency loss coefficient: replacement vs real model under random cuts (0 = off). */
   consistency: number;
+  /** Recipe options (SPEC §2 "Recipe presets"); the defaults are today's recipe. */
+  reduction: Reduction;
+  /** Width the `mean` reduction divides by per layer; 0 = the model's own dims. */
+  padDims: number;
+  layout: DataLayout;
+  thetaParam: ThetaParam;
+  thetaInit: number;
+  straightThrough: StraightThrough;
+  preact: PreactForm;
+  init: InitScheme;
+  /** Step at which lr is multiplied by lrDecayFactor (0 = never). */
+  lrDecayStep: number;
+  lrDecayFactor: number;
+  /** The recipe preset the other options start from (explicit options depart from it). */
+  preset: PresetName;
 }
 
 /** The whole experiment: training plus what the user is looking at and has cut. */
@@ -54,6 +82,13 @@ export interface ExperimentConfig extends TrainConfig {
 export const PENALTIES: readonly PenaltyKind[] = ['l1', 'tanh', 'l0'];
 export const NORMS: readonly NormMode[] = ['concat', 'sum'];
 export const ENGINES: readonly EngineChoice[] = ['auto', 'cpu', 'webgpu'];
+export const REDUCTIONS: readonly Reduction[] = ['sum', 'mean'];
+export const DATA_LAYOUTS: readonly DataLayout[] = ['as-described', 'as-trained'];
+export const THETA_PARAMS: readonly ThetaParam[] = ['log', 'direct'];
+export const STRAIGHT_THROUGH: readonly StraightThrough[] = ['spec', 'relu'];
+export const PREACT_FORMS: readonly PreactForm[] = ['theta', 'neg'];
+export const INIT_SCHEMES: readonly InitScheme[] = ['spec', 'uniform'];
+export const PRESETS: readonly PresetName[] = ['spec', 'write-up'];
 
 /** Numeric bounds shared by the URL parser, the CLI and the controls. */
 export const BOUNDS = {
@@ -71,6 +106,10 @@ export const BOUNDS = {
   asymmetry: { min: 0, max: 100, integer: false },
   consistency: { min: 0, max: 100, integer: false },
   input: { min: 0, max: 4095, integer: true },
+  padDims: { min: 0, max: 4096, integer: true },
+  thetaInit: { min: 1e-4, max: 10, integer: false },
+  lrDecayStep: { min: 0, max: 200_000, integer: true },
+  lrDecayFactor: { min: 1e-4, max: 1, integer: false },
 } as const;
 
 export type NumericKey = keyof typeof BOUNDS;
@@ -92,7 +131,61 @@ export const DEFAULT_TRAIN: TrainConfig = {
   // Mitigations are off by default, so default runs stay bit-identical to the calibration.
   asymmetry: 0,
   consistency: 0,
+  reduction: 'sum',
+  padDims: 0,
+  layout: 'as-described',
+  thetaParam: 'log',
+  thetaInit: 0.1,
+  straightThrough: 'spec',
+  preact: 'theta',
+  init: 'spec',
+  lrDecayStep: 0,
+  lrDecayFactor: 0.1,
+  preset: 'spec',
 };
+
+/** The recipe options a preset sets (everything but the seed, the model and the view). */
+export type RecipeKey = Exclude<keyof TrainConfig, 'seed' | 'preset'>;
+
+/**
+ * The write-up's recipe (SPEC §2): the authors' toy config, activation file and checkpoints.
+ * Keys not listed (features, window, mitigations) are the spec preset's.
+ */
+const WRITE_UP: Partial<TrainConfig> = {
+  penalty: 'tanh',
+  c: 1,
+  lambda: 0.018,
+  warmup: 1,
+  preact: 'neg',
+  lambdaP: 1e-6,
+  epsilon: 0.01,
+  thetaParam: 'direct',
+  thetaInit: 0.03,
+  straightThrough: 'relu',
+  init: 'uniform',
+  lr: 1e-3,
+  lrDecayStep: 800,
+  lrDecayFactor: 0.1,
+  steps: 10_000,
+  reduction: 'mean',
+  padDims: 110,
+  layout: 'as-trained',
+};
+
+/** Every recipe option's value under a preset. */
+export function presetValues(name: PresetName): Omit<TrainConfig, 'seed'> {
+  const base: Partial<TrainConfig> = { ...DEFAULT_TRAIN, ...(name === 'write-up' ? WRITE_UP : {}), preset: name };
+  delete base.seed;
+  return base as Omit<TrainConfig, 'seed'>;
+}
+
+/** The recipe keys whose value in `config` differs from its preset's. */
+export function presetDepartures(config: TrainConfig): RecipeKey[] {
+  const values = presetValues(config.preset);
+  return (Object.keys(values) as (keyof typeof values)[]).filter(
+    (k): k is RecipeKey => k !== 'preset' && values[k] !== config[k],
+  );
+}
 
 export const DEFAULT_EXPERIMENT: ExperimentConfig = {
   ...DEFAULT_TRAIN,
@@ -108,5 +201,21 @@ export function checkBound(key: NumericKey, value: number): string | null {
   if (!Number.isFinite(value)) return `${key} must be a finite number`;
   if (b.integer && !Number.isInteger(value)) return `${key} must be an integer`;
   if (value < b.min || value > b.max) return `${key} must be between ${b.min} and ${b.max}`;
+  return null;
+}
+
+/** A message when a recipe choice (SPEC §2 presets) holds no known value, else null. */
+export function recipeProblem(config: TrainConfig): string | null {
+  const choices: [keyof TrainConfig, readonly string[]][] = [
+    ['reduction', REDUCTIONS], ['layout', DATA_LAYOUTS], ['thetaParam', THETA_PARAMS], ['straightThrough', STRAIGHT_THROUGH],
+    ['preact', PREACT_FORMS], ['init', INIT_SCHEMES], ['preset', PRESETS],
+  ];
+  for (const [key, list] of choices) {
+    if (!list.includes(config[key] as string)) return `${key} must be one of ${list.join(', ')}`;
+  }
+  // The mitigation losses read θ as exp(log θ); they are not written for a direct θ.
+  if (config.thetaParam === 'direct' && (config.asymmetry > 0 || config.consistency > 0)) {
+    return 'the L0-asymmetry and consistency losses need θ parametrization log; set one of them to 0 or θ to log';
+  }
   return null;
 }

@@ -70,7 +70,7 @@ export class CpuEngine implements Engine {
   readonly data: TrainingData;
   readonly trainers: CpuTrainer[];
 
-  constructor(model: BaseModel, members: readonly MemberSpec[], data: TrainingData = modelData(model)) {
+  constructor(model: BaseModel, members: readonly MemberSpec[], data: TrainingData = modelData(model, members[0]?.config.layout)) {
     this.data = data;
     this.trainers = members.map((m) => cpuTrainer(m.kind, model, data, m.config));
   }

@@ -1,22 +1,30 @@
 /** Setting up one training run: base model → data → one transcoder per kind, seeded. */
-import type { TrainConfig, TranscoderKind } from './config.ts';
+import type { DataLayout, TrainConfig, TranscoderKind } from './config.ts';
 import { forward, type BaseModel } from './model/baseModel.ts';
 import { CpuTrainer } from './transcoder/cpuTrainer.ts';
 import { trainingData, type TrainingData } from './transcoder/data.ts';
 import { initParams } from './transcoder/init.ts';
 import { allowedPairs, makeLayout, type Layout } from './transcoder/layout.ts';
 
-export function transcoderLayout(kind: TranscoderKind, model: BaseModel, cfg: Pick<TrainConfig, 'features' | 'window'>): Layout {
+export function transcoderLayout(
+  kind: TranscoderKind, model: BaseModel, cfg: Pick<TrainConfig, 'features' | 'window'> & Partial<Pick<TrainConfig, 'thetaParam'>>,
+): Layout {
   const L = model.layers.length;
-  return makeLayout(L, model.dims, cfg.features, allowedPairs(kind, L, cfg.window));
+  return makeLayout(L, model.dims, cfg.features, allowedPairs(kind, L, cfg.window), cfg.thetaParam ?? 'log');
 }
 
-/** The transcoders' training set: the clean base model's MLP inputs and outputs, standardized. */
-export function modelData(model: BaseModel): TrainingData {
-  return trainingData(forward(model), model.dims);
+/** The layout a model can be trained under: `as-trained` needs exactly two layers (SPEC §2); others use `as-described`. */
+export function dataLayoutFor(model: BaseModel, layout: DataLayout = 'as-described'): DataLayout {
+  return layout === 'as-trained' && model.layers.length === 2 ? 'as-trained' : 'as-described';
+}
+
+/** The transcoders' training set: the clean base model's MLP inputs and outputs, standardized, arranged per `layout`. */
+export function modelData(model: BaseModel, layout: DataLayout = 'as-described'): TrainingData {
+  return trainingData(forward(model), model.dims, dataLayoutFor(model, layout));
 }
 
 export function cpuTrainer(kind: TranscoderKind, model: BaseModel, data: TrainingData, cfg: TrainConfig): CpuTrainer {
   const layout = transcoderLayout(kind, model, cfg);
-  return new CpuTrainer(layout, data, cfg, initParams(layout, cfg.seed), { model, seed: cfg.seed });
+  const init = initParams(layout, cfg.seed, { init: cfg.init, thetaInit: cfg.thetaInit, padDims: cfg.padDims });
+  return new CpuTrainer(layout, data, cfg, init, { model, seed: cfg.seed });
 }

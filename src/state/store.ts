@@ -17,6 +17,7 @@ export type RunStatus = 'idle' | 'training' | 'paused' | 'done' | 'error';
 /** Keys whose change retrains from the seed; the rest (cuts, input, view) act on the current run. */
 export const TRAINING_KEYS: readonly (keyof TrainConfig | 'engine' | 'circuit')[] = [
   'seed', 'lambda', 'penalty', 'c', 'norm', 'features', 'lr', 'steps', 'window', 'epsilon', 'lambdaP', 'warmup', 'asymmetry', 'consistency', 'engine', 'circuit',
+  'preset', 'reduction', 'padDims', 'layout', 'thetaParam', 'thetaInit', 'straightThrough', 'preact', 'init', 'lrDecayStep', 'lrDecayFactor',
 ];
 
 export interface ExperimentSlice {
@@ -104,6 +105,8 @@ export type Store = ExperimentSlice & RunSlice & InterventionSlice & SelectionSl
 function describeChange(before: ExperimentConfig, after: ExperimentConfig): string | null {
   const changed = TRAINING_KEYS.filter((k) => before[k] !== after[k]);
   if (changed.length === 0) return null;
+  // A preset sets many options at once: name the preset, not each option.
+  if (before.preset !== after.preset) return `preset ${before.preset} → ${after.preset}: the run restarted from seed ${after.seed}.`;
   const parts = changed.map((k) => `${k} ${String(before[k])} → ${String(after[k])}`);
   return `${parts.join(', ')}: the run restarted from seed ${after.seed}.`;
 }

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  BOUNDS, DEFAULT_EXPERIMENT, ENGINES, NORMS, PENALTIES, checkBound,
+  BOUNDS, DATA_LAYOUTS, DEFAULT_EXPERIMENT, ENGINES, INIT_SCHEMES, NORMS, PENALTIES, PREACT_FORMS, PRESETS,
+  REDUCTIONS, STRAIGHT_THROUGH, THETA_PARAMS, checkBound, presetDepartures, presetValues,
   type Cut, type ExperimentConfig, type NumericKey,
 } from '../core/config.ts';
 import { formatCuts, parseCuts, parseHash, parseViewKeys, serializeHash } from './url.ts';
@@ -61,6 +62,11 @@ function configArb(dims = 9, layers = 2): fc.Arbitrary<ExperimentConfig> {
     lambdaP: numberArb('lambdaP'), warmup: numberArb('warmup'), input: numberArb('input', 15),
     asymmetry: numberArb('asymmetry'), consistency: numberArb('consistency'),
     penalty: fc.constantFrom(...PENALTIES), norm: fc.constantFrom(...NORMS), engine: fc.constantFrom(...ENGINES),
+    reduction: fc.constantFrom(...REDUCTIONS), padDims: numberArb('padDims'), layout: fc.constantFrom(...DATA_LAYOUTS),
+    thetaParam: fc.constantFrom(...THETA_PARAMS), thetaInit: numberArb('thetaInit'),
+    straightThrough: fc.constantFrom(...STRAIGHT_THROUGH), preact: fc.constantFrom(...PREACT_FORMS),
+    init: fc.constantFrom(...INIT_SCHEMES), lrDecayStep: numberArb('lrDecayStep'), lrDecayFactor: numberArb('lrDecayFactor'),
+    preset: fc.constantFrom(...PRESETS),
     cuts: cutsArb(dims, layers),
     circuit: fc.oneof(
       fc.constant(''),
@@ -82,10 +88,12 @@ describe('parseHash: valid links', () => {
   it('reads every key of the contract', () => {
     const { config, problems } = parseHash(
       '#v=1&seed=7&lambda=0.5&penalty=tanh&c=2&norm=sum&features=16&lr=0.01&steps=3000&window=1'
-      + '&cut=efgh>1&engine=cpu&input=3&circuit=a+XOR+b&eps=0.1&lp=0.001&warmup=0&asym=0.5&ic=2',
+      + '&cut=efgh>1&engine=cpu&input=3&circuit=a+XOR+b&eps=0.1&lp=0.001&warmup=0&asym=0.5&ic=2'
+      + '&reduction=mean&padDims=110&layout=as-trained',
     );
     expect(problems).toEqual([]);
     expect(config).toEqual({
+      ...DEFAULT_EXPERIMENT, reduction: 'mean', padDims: 110, layout: 'as-trained',
       seed: 7, lambda: 0.5, penalty: 'tanh', c: 2, norm: 'sum', features: 16, lr: 0.01, steps: 3000, window: 1,
       cuts: [{ dims: [4, 5, 6, 7], layer: 1 }], engine: 'cpu', input: 3, circuit: 'a XOR b',
       epsilon: 0.1, lambdaP: 0.001, warmup: 0, asymmetry: 0.5, consistency: 2,
@@ -314,5 +322,70 @@ describe('view keys: speed and at', () => {
     expect(read('at=-3').value.at).toBeNull();
     expect(read('at=1.5').value.at).toBeNull();
     expect(read('at=2000', 2000).value.at).toBe(2000);
+  });
+});
+
+describe('recipe options and presets (SPEC §2, CONTRACTS §2)', () => {
+  const options: [string, Partial<ExperimentConfig>][] = [
+    ['reduction=mean', { reduction: 'mean' }],
+    ['padDims=110', { padDims: 110 }],
+    ['layout=as-trained', { layout: 'as-trained' }],
+    ['theta=direct', { thetaParam: 'direct' }],
+    ['theta0=0.03', { thetaInit: 0.03 }],
+    ['st=relu', { straightThrough: 'relu' }],
+    ['preact=neg', { preact: 'neg' }],
+    ['init=uniform', { init: 'uniform' }],
+    ['decayAt=800', { lrDecayStep: 800 }],
+    ['decay=0.5', { lrDecayFactor: 0.5 }],
+  ];
+  for (const [text, change] of options) {
+    it(`round-trips ${text}`, () => {
+      const config = { ...DEFAULT_EXPERIMENT, ...change };
+      const hash = serializeHash(config);
+      expect(hash).toBe(`v=1&seed=0&${text}`);
+      const r = parseHash(hash);
+      expect(r.problems).toEqual([]);
+      expect(r.config).toEqual(config);
+    });
+  }
+
+  it('preset=write-up sets every recipe option the write-up names, and round-trips', () => {
+    const r = parseHash('preset=write-up');
+    expect(r.problems).toEqual([]);
+    expect(r.config).toMatchObject({
+      penalty: 'tanh', c: 1, lambda: 0.018, warmup: 1, preact: 'neg', lambdaP: 1e-6, epsilon: 0.01,
+      thetaParam: 'direct', thetaInit: 0.03, straightThrough: 'relu', init: 'uniform', lr: 1e-3,
+      lrDecayStep: 800, lrDecayFactor: 0.1, steps: 10_000, reduction: 'mean', padDims: 110, layout: 'as-trained',
+      preset: 'write-up',
+    });
+    expect(presetDepartures(r.config)).toEqual([]);
+    expect(serializeHash(r.config)).toBe('v=1&seed=0&preset=write-up');
+  });
+
+  it('an explicit key wins over the preset, wherever it stands, and is named as a departure', () => {
+    for (const hash of ['padDims=0&preset=write-up', 'preset=write-up&padDims=0']) {
+      const r = parseHash(hash);
+      expect(r.problems).toEqual([]);
+      expect(r.config.padDims).toBe(0);
+      expect(r.config.reduction).toBe('mean');
+      expect(presetDepartures(r.config)).toEqual(['padDims']);
+      expect(serializeHash(r.config)).toBe('v=1&seed=0&preset=write-up&padDims=0');
+    }
+  });
+
+  it('a bad preset or a bad option under a preset falls back, and says to what', () => {
+    const bad = parseHash('preset=bogus');
+    expect(bad.problems).toEqual(["preset 'bogus' is not one of spec, write-up; using spec"]);
+    expect(bad.config).toEqual(DEFAULT_EXPERIMENT);
+    const under = parseHash('preset=write-up&padDims=-3&layout=sideways');
+    expect(under.config.padDims).toBe(110);
+    expect(under.config.layout).toBe('as-trained');
+    expect(under.problems.join(' ')).toMatch(/padDims .*using 110/);
+    expect(under.problems.join(' ')).toMatch(/layout .*using as-trained/);
+  });
+
+  it('the spec preset is the defaults', () => {
+    expect({ ...DEFAULT_EXPERIMENT, ...presetValues('spec') }).toEqual(DEFAULT_EXPERIMENT);
+    expect(PRESETS).toEqual(['spec', 'write-up']);
   });
 });

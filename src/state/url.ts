@@ -14,8 +14,9 @@
  * a group's dims are sorted, and a group listed twice is kept once.
  */
 import {
-  BOUNDS, DEFAULT_EXPERIMENT, ENGINES, NORMS, PENALTIES,
-  type Cut, type ExperimentConfig, type NumericKey,
+  BOUNDS, DATA_LAYOUTS, DEFAULT_EXPERIMENT, ENGINES, INIT_SCHEMES, NORMS, PENALTIES, PREACT_FORMS, PRESETS,
+  REDUCTIONS, STRAIGHT_THROUGH, THETA_PARAMS, presetValues,
+  type Cut, type ExperimentConfig, type NumericKey, type PresetName,
 } from '../core/config.ts';
 import { XOR_AND_DIMS } from '../core/model/xorAnd.ts';
 import { quote } from '../core/text.ts';
@@ -32,16 +33,21 @@ export const MAX_CUT_LENGTH = 2000;
 const MAX_PROBLEMS = 20;
 const DEFAULT_INPUTS = 16;
 
-type ChoiceKey = 'penalty' | 'norm' | 'engine';
+type ChoiceKey = 'penalty' | 'norm' | 'engine' | 'reduction' | 'layout' | 'thetaParam' | 'straightThrough' | 'preact' | 'init';
 type Field =
   | { url: string; kind: 'number'; key: NumericKey }
   | { url: string; kind: 'choice'; key: ChoiceKey; choices: readonly string[] }
+  | { url: 'preset'; kind: 'preset' }
   | { url: 'cut'; kind: 'cuts' }
   | { url: 'circuit'; kind: 'circuit' };
 
-/** Every key of the hash but `v`, in the order serializeHash writes them. */
+/**
+ * Every key of the hash but `v`, in the order serializeHash writes them. `preset` sets every
+ * recipe option first, wherever it stands in the link; every explicit key then wins over it.
+ */
 const FIELDS: readonly Field[] = [
   { url: 'seed', kind: 'number', key: 'seed' },
+  { url: 'preset', kind: 'preset' },
   { url: 'lambda', kind: 'number', key: 'lambda' },
   { url: 'penalty', kind: 'choice', key: 'penalty', choices: PENALTIES },
   { url: 'c', kind: 'number', key: 'c' },
@@ -55,6 +61,16 @@ const FIELDS: readonly Field[] = [
   { url: 'warmup', kind: 'number', key: 'warmup' },
   { url: 'asym', kind: 'number', key: 'asymmetry' },
   { url: 'ic', kind: 'number', key: 'consistency' },
+  { url: 'reduction', kind: 'choice', key: 'reduction', choices: REDUCTIONS },
+  { url: 'padDims', kind: 'number', key: 'padDims' },
+  { url: 'layout', kind: 'choice', key: 'layout', choices: DATA_LAYOUTS },
+  { url: 'theta', kind: 'choice', key: 'thetaParam', choices: THETA_PARAMS },
+  { url: 'theta0', kind: 'number', key: 'thetaInit' },
+  { url: 'st', kind: 'choice', key: 'straightThrough', choices: STRAIGHT_THROUGH },
+  { url: 'preact', kind: 'choice', key: 'preact', choices: PREACT_FORMS },
+  { url: 'init', kind: 'choice', key: 'init', choices: INIT_SCHEMES },
+  { url: 'decayAt', kind: 'number', key: 'lrDecayStep' },
+  { url: 'decay', kind: 'number', key: 'lrDecayFactor' },
   { url: 'engine', kind: 'choice', key: 'engine', choices: ENGINES },
   { url: 'input', kind: 'number', key: 'input' },
   { url: 'cut', kind: 'cuts' },
@@ -198,7 +214,9 @@ export function parseHash(
     given.set(key, list);
   }
 
-  for (const [key, raws] of given) {
+  // The preset first, so that every explicit key wins over it.
+  const ordered = [...given].sort(([a], [b]) => Number(b === 'preset') - Number(a === 'preset'));
+  for (const [key, raws] of ordered) {
     const field = FIELD_BY_KEY.get(key);
     if (key !== 'v' && !field) {
       const near = FIELD_BY_KEY.has(key.toLowerCase()) ? ` (did you mean '${key.toLowerCase()}'?)` : '';
@@ -207,7 +225,7 @@ export function parseHash(
     }
     const raw = raws[raws.length - 1];
     if (raws.length > 1) problems.push(`${key} appears ${raws.length} times; the last one, ${quote(decode(raw) ?? raw)}, wins`);
-    const fallback = field ? fallbackText(field) : String(FORMAT_VERSION);
+    const fallback = field ? fallbackText(field, config) : String(FORMAT_VERSION);
     const value = decode(raw);
     const limit = field?.kind === 'circuit' ? MAX_CIRCUIT_LENGTH : field?.kind === 'cuts' ? MAX_CUT_LENGTH : MAX_VALUE_LENGTH;
     if (value === null) {
@@ -229,11 +247,12 @@ export function parseHash(
   return { config, problems };
 }
 
-/** How a key's default reads in a problem message. */
-function fallbackText(field: Field): string {
+/** How a key's fallback (its default, or its preset's value) reads in a problem message. */
+function fallbackText(field: Field, config: ExperimentConfig = DEFAULT_EXPERIMENT): string {
   if (field.kind === 'cuts') return 'no cuts';
   if (field.kind === 'circuit') return DEFAULT_EXPERIMENT.circuit === '' ? 'the XOR-AND model' : quote(DEFAULT_EXPERIMENT.circuit);
-  return String(DEFAULT_EXPERIMENT[field.key]);
+  if (field.kind === 'preset') return DEFAULT_EXPERIMENT.preset;
+  return String(config[field.key]);
 }
 
 function readVersion(value: string, problems: string[]): void {
@@ -256,13 +275,20 @@ function readField(
       const max = field.key === 'input' ? Math.min(BOUNDS.input.max, inputs - 1) : BOUNDS[field.key].max;
       const r = readNumber(field.key, value, max);
       if (r.ok) (config as Pick<ExperimentConfig, NumericKey>)[field.key] = r.value;
-      else problems.push(`${field.url} ${r.message}; using ${fallbackText(field)}`);
+      else problems.push(`${field.url} ${r.message}; using ${fallbackText(field, config)}`);
       return;
     }
     case 'choice': {
       const t = value.trim();
       if (field.choices.includes(t)) (config as unknown as Record<ChoiceKey, string>)[field.key] = t;
-      else problems.push(`${field.url} ${quote(value)} is not one of ${field.choices.join(', ')}; using ${DEFAULT_EXPERIMENT[field.key]}`);
+      else problems.push(`${field.url} ${quote(value)} is not one of ${field.choices.join(', ')}; using ${config[field.key]}`);
+      return;
+    }
+    case 'preset': {
+      const t = value.trim();
+      const name = PRESETS.find((p) => p === t);
+      if (name) Object.assign(config, presetValues(name));
+      else problems.push(`preset ${quote(value)} is not one of ${PRESETS.join(', ')}; using ${DEFAULT_EXPERIMENT.preset}`);
       return;
     }
     case 'cuts': {
@@ -284,13 +310,17 @@ function readField(
  */
 export function serializeHash(config: ExperimentConfig, dimNames: readonly string[] = XOR_AND_DIMS): string {
   const parts = [`v=${FORMAT_VERSION}`];
+  // Keys are written where they differ from the preset in force (the defaults under `spec`).
+  const base: ExperimentConfig = { ...DEFAULT_EXPERIMENT, ...presetValues(config.preset as PresetName) };
   for (const field of FIELDS) {
     let text: string | null = null;
     if (field.kind === 'number') {
       const v = config[field.key];
-      if (field.key === 'seed' || v !== DEFAULT_EXPERIMENT[field.key]) text = String(v);
+      if (field.key === 'seed' || v !== base[field.key]) text = String(v);
     } else if (field.kind === 'choice') {
-      if (config[field.key] !== DEFAULT_EXPERIMENT[field.key]) text = config[field.key];
+      if (config[field.key] !== base[field.key]) text = config[field.key];
+    } else if (field.kind === 'preset') {
+      if (config.preset !== DEFAULT_EXPERIMENT.preset) text = config.preset;
     } else if (field.kind === 'cuts') {
       if (config.cuts.length > 0) text = formatCuts(config.cuts, dimNames);
     } else if (config.circuit !== DEFAULT_EXPERIMENT.circuit) {

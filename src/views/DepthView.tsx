@@ -247,7 +247,9 @@ export function DepthView({ model, config, layouts, snapshot }: ViewProps) {
   const layers = model.layers.length;
   // Attribution graphs are too heavy to redo at every live snapshot: they wait for a pause, the end, or the scrubber.
   const training = useStore((s) => s.status === 'training' && s.scrubStep === null);
-  const data = useMemo(() => modelData(model), [model]);
+  // Under the write-up's layout the transcoders trained on re-arranged data (SPEC §2).
+  const dataLayout = useStore((s) => s.config.layout);
+  const data = useMemo(() => modelData(model, dataLayout), [model, dataLayout]);
   const inputs = useMemo(() => sampleInputs(model.n, depthSampleSize(model.n, config.features)), [model, config.features]);
   const bars = useMemo(() => (snapshot ? l0Rows(snapshot, layouts, model) : []), [snapshot, layouts, model]);
   const attributed = training ? null : snapshot;

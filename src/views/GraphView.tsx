@@ -37,7 +37,9 @@ export function GraphView({ model, config, layouts, snapshot, onHighlight }: Vie
   const pinnedOnly = useGraphStore((s) => s.pinnedOnly);
   const { setThreshold, setClickMode, setPinnedOnly, replaceGraphState } = useGraphStore.getState();
 
-  const data = useMemo(() => modelData(model), [model]);
+  // Under the write-up's layout the transcoders trained on re-arranged data (SPEC §2).
+  const dataLayout = useStore((s) => s.config.layout);
+  const data = useMemo(() => modelData(model, dataLayout), [model, dataLayout]);
   const truth = useMemo(() => outputClasses(model, forward(model).resid), [model]);
   const input = Math.min(model.n - 1, Math.max(0, Math.round(config.input) || 0));
 

@@ -23,7 +23,9 @@ export function InterventionsView({ model, config, layouts, snapshot, highlight,
   const toggleNeuron = useStore((s) => s.toggleNeuronAblation);
   const toggleFeature = useStore((s) => s.toggleFeatureAblation);
   const clear = useStore((s) => s.clearInterventions);
-  const data = useMemo(() => modelData(model), [model]);
+  // Under the write-up's layout the transcoders trained on re-arranged data (SPEC §2).
+  const dataLayout = useStore((s) => s.config.layout);
+  const data = useMemo(() => modelData(model, dataLayout), [model, dataLayout]);
 
   const report = useMemo(() => {
     if (!snapshot) return null;

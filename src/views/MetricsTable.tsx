@@ -2,6 +2,7 @@
 import type { TranscoderKind } from '../core/config.ts';
 import { standardHandOffs } from '../core/metrics/effects.ts';
 import type { TranscoderSnapshot } from '../core/snapshot.ts';
+import { useStore } from '../state/store.ts';
 import type { ViewProps } from './types.ts';
 import { WarningIcon } from './icons.tsx';
 import './views.css';
@@ -36,8 +37,12 @@ export function faithfulnessHint(handOffs: readonly string[]): string {
   );
 }
 
-/** The rows of Table 1 for a model with `layers` layers. */
-export function metricRows(layers: number, handOffs: readonly string[] = []): Row[] {
+/**
+ * The rows of Table 1 for a model with `layers` layers. With `padded` (a padded width, SPEC §2
+ * write-up), the MSE is shown both ways, labelled: over the model's dims, and over padDims
+ * dims as Table 1 reports it (the padding adds no error, so ×dims/padDims).
+ */
+export function metricRows(layers: number, handOffs: readonly string[] = [], padded?: { dims: number; padDims: number }): Row[] {
   const perLayer = (metric: 'l0' | 'mse' | 'alive', name: string, format: (v: number) => string, hint: string): Row[] =>
     Array.from({ length: layers }, (_, l) => ({
       label: `${name} (layer ${l})`,
@@ -52,7 +57,16 @@ export function metricRows(layers: number, handOffs: readonly string[] = []): Ro
     { label: 'Replacement accuracy', id: 'accuracy', read: (m) => m.metrics.accuracy, format: percent, layer: null, metric: 'accuracy',
       hint: 'share of inputs where the chained replacement model gives the true output class' },
     ...perLayer('l0', 'L0', twoDecimals, 'mean number of active features per input'),
-    ...perLayer('mse', 'MSE', fourSignificant, 'mean squared reconstruction error per dim, standardized units'),
+    ...(padded
+      ? [
+        ...perLayer('mse', `MSE over the model's ${padded.dims} dims`, fourSignificant, `mean squared reconstruction error per dim over the model's ${padded.dims} dims, standardized units`),
+        ...Array.from({ length: layers }, (_, l): Row => ({
+          label: `MSE over ${padded.padDims} padded dims (layer ${l})`, id: `mse-padded-${l}`,
+          read: (m) => (m.metrics.mse[l] * padded.dims) / padded.padDims, format: fourSignificant, layer: l, metric: 'msePadded',
+          hint: `the same error as a mean over ${padded.padDims} dims, most of them zero padding: the write-up's Table 1 MSE`,
+        })),
+      ]
+      : perLayer('mse', 'MSE', fourSignificant, 'mean squared reconstruction error per dim, standardized units')),
     ...perLayer('alive', 'Alive', integer, 'features active on at least one input'),
     { label: 'Faithfulness (mean effect IIA)', id: 'faithfulness', read: (m) => m.metrics.faithfulness, format: percent, layer: null, metric: 'faithfulness',
       hint: faithfulnessHint(handOffs) },
@@ -72,7 +86,8 @@ export function MetricsTable({ model, snapshot }: ViewProps) {
     );
   }
   const members = KINDS.map((kind) => ({ kind, m: snapshot.members.find((s) => s.kind === kind) }));
-  const rows = metricRows(model.layers.length, standardHandOffs(model).map((h) => h.name));
+  const padDims = useStore((s) => s.config.padDims);
+  const rows = metricRows(model.layers.length, standardHandOffs(model).map((h) => h.name), padDims > 0 ? { dims: model.dims, padDims } : undefined);
   return (
     <section className="view view-metrics" data-testid="view-metrics">
       <h2>Metrics at step {snapshot.step}</h2>

@@ -3,7 +3,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { TranscoderKind } from '../core/config.ts';
 import { forward, type BaseModel } from '../core/model/baseModel.ts';
 import type { TranscoderSnapshot } from '../core/snapshot.ts';
-import type { Layout } from '../core/transcoder/layout.ts';
+import { thresholdOf, type Layout } from '../core/transcoder/layout.ts';
 import { drawHeatmap, type HeatmapHandle, type HeatmapOptions } from './charts/heatmap.ts';
 import { fmt } from './charts/tooltip.ts';
 import { NO_HIGHLIGHT, type Highlight } from '../state/highlight.ts';
@@ -208,7 +208,7 @@ export function WeightsView({ model, layouts, snapshot, highlight, onHighlight }
           `weight ${fmt(member.params[isEnc ? mx.offset + c * F + f : mx.offset + f * layout.dims + c])}`,
         ];
         if (isEnc) {
-          lines.push(`threshold θ ${fmt(Math.exp(member.params[layout.logTheta[lw.layer] + f]))}`);
+          lines.push(`threshold θ ${fmt(thresholdOf(layout, member.params[layout.logTheta[lw.layer] + f]))}`);
           if (constant[lw.layer][c]) lines.push(`dim ${model.dimNames[c]} is constant here: this weight never trains`);
         }
         return lines;

@@ -4,7 +4,7 @@
  * CPU engine and says so. `auto` takes WebGPU on a hardware adapter only: a software adapter
  * (SwiftShader) is far slower than the CPU engine for one small population.
  */
-import type { EngineChoice } from '../core/config.ts';
+import { DEFAULT_TRAIN, type EngineChoice, type TrainConfig } from '../core/config.ts';
 import { CpuEngine, type Engine, type EngineState, type MemberSpec } from '../core/engine.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import type { LossParts } from '../core/transcoder/cpuTrainer.ts';
@@ -21,10 +21,19 @@ export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
   return fallback || text.includes('swiftshader') || text.includes('llvmpipe');
 }
 
-/** Options the WebGPU engine does not implement; such runs stay on the CPU. */
-function cpuOnlyReason(members: readonly MemberSpec[]): string | null {
-  const c = members[0]?.config as Partial<Record<'asymmetry' | 'consistency', number>> | undefined;
-  if ((c?.asymmetry ?? 0) > 0 || (c?.consistency ?? 0) > 0) return 'the L0-asymmetry and consistency losses run on the CPU engine only';
+/** Recipe options (SPEC §2 presets) the WGSL kernels do not implement: any value but the spec's keeps a run on the CPU. */
+export const CPU_ONLY_RECIPE: readonly (keyof TrainConfig)[] = [
+  'reduction', 'padDims', 'layout', 'thetaParam', 'thetaInit', 'straightThrough', 'preact', 'init', 'lrDecayStep',
+];
+
+/** Options the WebGPU engine does not implement; such runs stay on the CPU, and the reason is shown. */
+export function cpuOnlyReason(members: readonly MemberSpec[]): { reason: string; recipe: boolean } | null {
+  const c = members[0]?.config as Partial<TrainConfig> | undefined;
+  if ((c?.asymmetry ?? 0) > 0 || (c?.consistency ?? 0) > 0) {
+    return { reason: 'the L0-asymmetry and consistency losses run on the CPU engine only', recipe: false };
+  }
+  const recipe = CPU_ONLY_RECIPE.filter((k) => c?.[k] !== undefined && c[k] !== DEFAULT_TRAIN[k]);
+  if (recipe.length > 0) return { reason: `the recipe options ${recipe.join(', ')} run on the CPU engine only`, recipe: true };
   return null;
 }
 
@@ -40,8 +49,8 @@ export async function createEngine(
   if (choice === 'cpu') return cpu();
   const forced = choice === 'webgpu';
   const onlyCpu = cpuOnlyReason(members);
-  if (onlyCpu) {
-    if (forced) notify(`Training on the CPU engine: ${onlyCpu}.`);
+  if (onlyCpu && (forced || !onlyCpu.recipe)) {
+    if (forced) notify(`Training on the CPU engine: ${onlyCpu.reason}.`);
     return cpu();
   }
   if (!gpu) {
@@ -54,6 +63,11 @@ export async function createEngine(
     return cpu();
   }
   if (!forced && isSoftwareAdapter(adapter)) return cpu();
+  // `auto` would take this GPU: say why a recipe option keeps the run on the CPU instead.
+  if (onlyCpu) {
+    notify(`Training on the CPU engine: ${onlyCpu.reason}.`);
+    return cpu();
+  }
   try {
     const { GpuEngine } = await import('../gpu/gpuEngine.ts');
     const holder: { engine: FallbackEngine | null } = { engine: null };

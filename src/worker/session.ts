@@ -3,14 +3,14 @@
  * over a MessageChannel. It trains in short chunks and yields between them, so pause, reset and
  * setConfig land within one chunk; snapshots go out as transferred buffers.
  */
-import { checkBound, NORMS, PENALTIES, BOUNDS, type ExperimentConfig, type NumericKey, type TrainConfig } from '../core/config.ts';
+import { checkBound, NORMS, PENALTIES, BOUNDS, recipeProblem, type ExperimentConfig, type NumericKey, type TrainConfig } from '../core/config.ts';
 import type { Engine, MemberSpec } from '../core/engine.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import type { Result } from '../core/result.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
 import { transcoderLayout } from '../core/run.ts';
 import { snapshotOf, snapshotTransfers, type TranscoderSnapshot } from '../core/snapshot.ts';
-import type { TrainingData } from '../core/transcoder/data.ts';
+import { relayout, type TrainingData } from '../core/transcoder/data.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
 import { prepareUpload } from '../onnx/upload.ts';
 import { onnxTrainingData, type ActivationSource } from './onnxData.ts';
@@ -77,7 +77,7 @@ export function configProblem(config: ExperimentConfig): string | null {
   }
   if (!PENALTIES.includes(config.penalty)) return `penalty must be one of ${PENALTIES.join(', ')}`;
   if (!NORMS.includes(config.norm)) return `norm must be one of ${NORMS.join(', ')}`;
-  return null;
+  return recipeProblem(config);
 }
 
 /**
@@ -348,7 +348,7 @@ export class TrainingSession {
   /** The model a run trains and its data: an upload, the write-up's model via ONNX, or a compiled circuit. */
   private async resolve(config: ExperimentConfig, upload: number | null): Promise<Result<Resolved>> {
     const up = upload === null ? undefined : this.uploads.find((u) => u.run === upload);
-    if (up) return { ok: true, value: { model: up.model, data: up.data, event: { source: 'onnx', model: up.model.name, uploaded: true, collectMs: up.collectMs } } };
+    if (up) return { ok: true, value: { model: up.model, data: relayout(up.data, config.layout), event: { source: 'onnx', model: up.model.name, uploaded: true, collectMs: up.collectMs } } };
     const model = modelFor(config);
     if (!model.ok) return model;
     const name = model.value.name;
@@ -365,7 +365,9 @@ export class TrainingSession {
       return { ok: true, value: { model: model.value, event: { source: 'typescript', model: name, uploaded: false, collectMs: 0, note } } };
     }
     const collectMs = first ? data.value.ms : 0;
-    return { ok: true, value: { model: model.value, data: data.value.data, event: { source: 'onnx', model: name, uploaded: false, collectMs } } };
+    // The ONNX activations arrive as-described; the write-up's layout re-arranges them (SPEC §2).
+    const arranged = relayout(data.value.data, config.layout);
+    return { ok: true, value: { model: model.value, data: arranged, event: { source: 'onnx', model: name, uploaded: false, collectMs } } };
   }
 
   /**

@@ -9,6 +9,8 @@ import { cutEffectRecall } from '../core/metrics/effects.ts';
 import { computeMetrics, type Metrics } from '../core/metrics/metrics.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import { transcoderLayout } from '../core/run.ts';
+import type { TrainedTranscoder } from '../core/transcoder/apply.ts';
+import type { TrainingData } from '../core/transcoder/data.ts';
 
 /** The transcoder variants a sweep can compare. */
 export type SweepVariant = 'clt-concat' | 'clt-sum' | 'clt-window' | 'plt';
@@ -82,6 +84,8 @@ export interface SweepRow extends Metrics {
   variant: SweepVariant;
   lambda: number;
   seed: number;
+  /** Inputs the hand-off cut changes and those the replacement follows; only when the request asked (the Why panel). */
+  handoff?: { changed: number; followed: number };
 }
 
 /** Progress of a running sweep, in population steps. */
@@ -196,6 +200,8 @@ export interface RunSweepOptions {
   cancelled?: () => boolean;
   /** Wall time one chunk aims for, so progress and cancel stay responsive (default 150 ms). */
   chunkMs?: number;
+  /** An extra measurement per member, stored as the row's `handoff`. */
+  handoff?: (tc: TrainedTranscoder, data: TrainingData, model: BaseModel) => { changed: number; followed: number };
 }
 
 /**
@@ -230,7 +236,8 @@ export async function runSweep(
     const params = await engine.readParams(i);
     const layout = transcoderLayout(m.kind, model, m.config);
     const metrics = computeMetrics({ layout, params }, engine.data, model);
-    rows.push({ variant: m.variant, lambda: m.config.lambda, seed: m.config.seed, ...metrics });
+    const handoff = options.handoff ? { handoff: options.handoff({ layout, params }, engine.data, model) } : {};
+    rows.push({ variant: m.variant, lambda: m.config.lambda, seed: m.config.seed, ...metrics, ...handoff });
   }
   return rows;
 }
@@ -263,6 +270,8 @@ export interface SweepRunRequest {
   circuit: string;
   /** 'auto' takes WebGPU on a hardware adapter, like the main run. */
   engine: 'auto' | 'cpu' | 'webgpu';
+  /** Also measure each member under the hand-off cut (the Why panel). */
+  handoff?: boolean;
 }
 
 /** Stops the running sweep after its current chunk. */

@@ -4,6 +4,7 @@
  * sweep.ts does the rest. Its notices ride on the next progress event as `note`.
  */
 import { modelForCircuit } from '../core/model/presets.ts';
+import { handoffCutEffect } from '../core/why.ts';
 import { createEngine } from './engines.ts';
 import { checkSweep, runSweep, sweepMembers, type SweepEvent, type SweepRequest, type SweepRunRequest } from './sweep.ts';
 
@@ -32,6 +33,7 @@ async function run(req: SweepRunRequest): Promise<void> {
   try {
     const rows = await runSweep(engine, model, members, spec.steps, {
       cancelled: () => cancelledId === id,
+      ...(req.handoff ? { handoff: handoffCutEffect } : {}),
       onProgress: (p) => {
         const note = pendingNote ?? undefined;
         pendingNote = null;

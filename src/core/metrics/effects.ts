@@ -3,8 +3,9 @@
  * effect recall, agreement; interchange patches over all N × N (target, source) pairs; the
  * standard hand-off set and the faithfulness score (mean effect IIA over it).
  */
-import { forward, outputClasses, type BaseModel } from '../model/baseModel.ts';
+import { embed, forward, outputClasses, type BaseModel } from '../model/baseModel.ts';
 import { decodeTarget, encodeLayer, type TrainedTranscoder } from '../transcoder/apply.ts';
+import { fires, thresholdOf } from '../transcoder/layout.ts';
 import { replacementForward, type ReplacementResult, type Stats } from './replacement.ts';
 
 /** How a replacement's answers under an intervention compare with the real model's. */
@@ -212,13 +213,13 @@ export function patchedResid(tc: TrainedTranscoder, stats: Stats, model: BaseMod
     }
   }
   const theta = new Float64Array(F);
-  for (let f = 0; f < F; f++) theta[f] = Math.exp(p[layout.logTheta[l0] + f]);
+  for (let f = 0; f < F; f++) theta[f] = thresholdOf(layout, p[layout.logTheta[l0] + f]);
   const act = new Float64Array(P * F);
   for (let n = 0; n < N; n++) {
     for (let m = 0; m < N; m++) {
       for (let f = 0; f < F; f++) {
         const z = A[n * F + f] + B[m * F + f];
-        act[(n * N + m) * F + f] = z > theta[f] ? z : 0;
+        act[(n * N + m) * F + f] = fires(z, theta[f]) ? z : 0;
       }
     }
   }
@@ -226,6 +227,8 @@ export function patchedResid(tc: TrainedTranscoder, stats: Stats, model: BaseMod
   const earlier = decodeTarget(tc, l0, clean.acts.slice(0, l0));
   const own = layout.pairs.findIndex((pr) => pr.source === l0 && pr.target === l0);
   const o = stats.outStats[l0];
+  // As trained, layer l0 > 0 read the stream less r0 (replacement.ts): the stream itself is read + r0.
+  const r0 = stats.layout === 'as-trained' && l0 > 0 ? embed(model) : new Float64Array(N * D);
   const resid = new Float64Array(P * D);
   const y = new Float64Array(D);
   for (let n = 0; n < N; n++) {
@@ -239,7 +242,7 @@ export function patchedResid(tc: TrainedTranscoder, stats: Stats, model: BaseMod
           for (let d = 0; d < D; d++) y[d] += av * p[layout.wDec[own] + f * D + d];
         }
       }
-      for (let d = 0; d < D; d++) resid[row * D + d] = read[n * D + d] + y[d] * o.std[d] + o.mean[d];
+      for (let d = 0; d < D; d++) resid[row * D + d] = read[n * D + d] + r0[n * D + d] + y[d] * o.std[d] + o.mean[d];
     }
   }
   if (l0 === L - 1) return resid;

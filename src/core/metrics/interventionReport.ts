@@ -8,7 +8,7 @@ import { forward, outputClasses, type Ablation, type BaseModel } from '../model/
 import type { TrainedTranscoder } from '../transcoder/apply.ts';
 import type { TrainingData } from '../transcoder/data.ts';
 import { basePatch, effectOf, memberPatch, type BasePatch, type EffectRows, type HandOff, type MemberPatch } from './effects.ts';
-import { replacementForward, type ReplacementInterventions } from './replacement.ts';
+import { replacementForward, type ReplacementInterventions, type Stats } from './replacement.ts';
 
 /** Features zero on every input of the replacement's own clean chained run that fire under the intervention. */
 export interface WokeFeature {
@@ -58,7 +58,7 @@ export function wokeFeatures(clean: readonly Float64Array[], acts: readonly Floa
 
 export function interventionReport(
   model: BaseModel,
-  data: TrainingData,
+  data: Stats,
   members: readonly { tc: TrainedTranscoder; extra?: MemberExtra }[],
   cuts: readonly Cut[],
   ablations: readonly Ablation[] = [],

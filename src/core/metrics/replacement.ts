@@ -5,7 +5,7 @@
  * them, and a neuron ablation zeroes the reconstruction in the dims that neuron writes,
  * whatever features wrote it, from any source layer.
  */
-import type { Cut } from '../config.ts';
+import type { Cut, DataLayout } from '../config.ts';
 import { cutMasks, embed, outputMasks, type Ablation, type BaseModel, type PatchValues } from '../model/baseModel.ts';
 import type { Standardizer } from '../transcoder/data.ts';
 import { decodeTarget, encodeLayer, type TrainedTranscoder } from '../transcoder/apply.ts';
@@ -36,6 +36,8 @@ export interface ReplacementResult {
 export interface Stats {
   inStats: Standardizer[];
   outStats: Standardizer[];
+  /** `as-trained` (two layers): layer 0 predicts r1 itself and layer 1 reads r1 − r0, MLP0's output. */
+  layout?: DataLayout;
 }
 
 export function replacementForward(
@@ -48,6 +50,7 @@ export function replacementForward(
   const L = tc.layout.layers;
   const D = model.dims;
   const resid = embed(model, inputs);
+  const r0 = stats.layout === 'as-trained' ? Float64Array.from(resid) : null;
   const N = resid.length / D;
   const masks = cutMasks(L, D, iv.cuts);
   const pairsOff = new Set(iv.pairsOff ?? []);
@@ -62,7 +65,7 @@ export function replacementForward(
     const xHat = new Float64Array(N * D);
     for (let k = 0; k < N * D; k++) {
       const d = k % D;
-      raw[k] = resid[k] * masks[l][d];
+      raw[k] = (r0 && l > 0 ? resid[k] - r0[k] : resid[k]) * masks[l][d];
     }
     if (patch && patch.layer === l) for (let n = 0; n < N; n++) for (const d of patch.dims) raw[n * D + d] = patch.values[n * D + d];
     for (let k = 0; k < N * D; k++) {
@@ -77,7 +80,8 @@ export function replacementForward(
     for (let k = 0; k < N * D; k++) {
       const d = k % D;
       y[k] = (yHat[k] * o.std[d] + o.mean[d]) * outMasks[l][d];
-      resid[k] += y[k];
+      if (r0 && l === 0) resid[k] = y[k];
+      else resid[k] += y[k];
     }
     read.push(raw);
     out.push(y);

@@ -2,7 +2,7 @@
  * Running a trained transcoder outside training: encode a layer, decode a target layer.
  * Used by metrics, the replacement model and the views (not by the hot training loop).
  */
-import type { Layout } from './layout.ts';
+import { fires, thresholdOf, type Layout } from './layout.ts';
 
 export interface TrainedTranscoder {
   layout: Layout;
@@ -22,14 +22,13 @@ export function encodeLayer(
   const h = new Float64Array(N * F);
   const a = new Float64Array(N * F);
   const oE = layout.wEnc[layer];
-  const theta = new Float64Array(F);
-  for (let f = 0; f < F; f++) theta[f] = Math.exp(p[layout.logTheta[layer] + f]);
   for (let n = 0; n < N; n++) {
     for (let f = 0; f < F; f++) {
       let z = p[layout.bEnc[layer] + f];
       for (let d = 0; d < D; d++) z += xHat[n * D + d] * p[oE + d * F + f];
       h[n * F + f] = z;
-      a[n * F + f] = z > theta[f] && !ablated?.has(f) ? z : 0;
+      const th = thresholdOf(layout, p[layout.logTheta[layer] + f]);
+      a[n * F + f] = fires(z, th) && !ablated?.has(f) ? z : 0;
     }
   }
   return { h, a };

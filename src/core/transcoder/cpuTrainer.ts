@@ -7,8 +7,9 @@ import type { NormMode, PenaltyKind, TrainConfig } from '../config.ts';
 import type { BaseModel } from '../model/baseModel.ts';
 import { ConsistencyLoss, consistencyCutAt } from './consistency.ts';
 import type { TrainingData } from './data.ts';
-import type { Layout } from './layout.ts';
+import { thresholdOf, type Layout } from './layout.ts';
 import { AsymmetryPenalty } from './mitigations.ts';
+import { PaddedColumns } from './padded.ts';
 
 export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 
@@ -16,7 +17,27 @@ export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 export type TrainOptions = Pick<
   TrainConfig,
   'lambda' | 'penalty' | 'c' | 'norm' | 'lr' | 'steps' | 'epsilon' | 'lambdaP' | 'warmup'
-> & Partial<Pick<TrainConfig, 'asymmetry' | 'consistency'>>;
+> & Partial<Pick<TrainConfig, 'asymmetry' | 'consistency' | RecipeLossKey>>;
+
+/** Recipe options (SPEC §2 presets) the loss and the optimizer read; absent means the spec recipe. */
+type RecipeLossKey = 'reduction' | 'padDims' | 'straightThrough' | 'preact' | 'lrDecayStep' | 'lrDecayFactor' | 'init';
+
+/**
+ * The reconstruction term's scale: 1 under `sum` (Σ_t mean_n ‖ŷ_t − y_t‖²); under `mean`,
+ * 1/(L·W) with W = padDims, or the model's own dims when padDims is 0: a mean over samples ×
+ * layers × (padded) dims, where the padding adds no error (SPEC §2, write-up).
+ */
+export function reconstructionScale(opts: Pick<TrainOptions, 'reduction' | 'padDims'>, layers: number, dims: number): number {
+  if (opts.reduction !== 'mean') return 1;
+  const width = (opts.padDims ?? 0) > 0 ? opts.padDims! : dims;
+  return 1 / (layers * width);
+}
+
+/** Adam's rate at a step: lr, times lrDecayFactor from step lrDecayStep on (0 = never). */
+export function lrAt(opts: Pick<TrainOptions, 'lr' | 'lrDecayStep' | 'lrDecayFactor'>, step: number): number {
+  const at = opts.lrDecayStep ?? 0;
+  return at > 0 && step >= at ? opts.lr * (opts.lrDecayFactor ?? 1) : opts.lr;
+}
 
 /** What the intervention-consistency loss needs beyond the training data: the real model and the run's seed. */
 export interface TrainerContext {
@@ -71,6 +92,8 @@ export class CpuTrainer {
   private readonly asymmetry: AsymmetryPenalty | null;
   private readonly consistency: ConsistencyLoss | null;
   private readonly seed: number;
+  /** The decoders' padded columns (SPEC §2 write-up): null unless padDims exceeds the model's dims. */
+  readonly padded: PaddedColumns | null;
 
   constructor(
     readonly layout: Layout,
@@ -108,6 +131,7 @@ export class CpuTrainer {
     if ((opts.consistency ?? 0) > 0 && !context) throw new Error('CpuTrainer: consistency > 0 needs the base model (context)');
     this.consistency = (opts.consistency ?? 0) > 0 && context ? new ConsistencyLoss(layout, data, context.model) : null;
     this.seed = context?.seed ?? 0;
+    this.padded = (opts.padDims ?? 0) > D ? new PaddedColumns(layout, N, opts.padDims!, this.seed, opts.init) : null;
   }
 
   /** Runs `count` Adam steps. */
@@ -122,6 +146,7 @@ export class CpuTrainer {
   /** Forward, loss and the analytic gradient into `grad`, at sparsity coefficient `lambda`. */
   computeGradient(lambda: number): LossParts {
     this.forward();
+    this.padded?.forward(this.act, this.actIdx, this.actCnt, this.byTarget);
     const recon = this.reconstructionGradient();
     this.decoderNorms();
     const { sparsity, preact } = this.featureGradients(lambda);
@@ -163,7 +188,7 @@ export class CpuTrainer {
       const oE = wEnc[l];
       const oB = bEnc[l];
       const oT = logTheta[l];
-      for (let f = 0; f < F; f++) theta[l * F + f] = Math.exp(p[oT + f]);
+      for (let f = 0; f < F; f++) theta[l * F + f] = thresholdOf(this.layout, p[oT + f]);
       for (let n = 0; n < N; n++) {
         const base = n * F;
         for (let f = 0; f < F; f++) h[base + f] = p[oB + f];
@@ -176,7 +201,9 @@ export class CpuTrainer {
         let c = 0;
         for (let f = 0; f < F; f++) {
           const hv = h[base + f];
-          if (hv > theta[l * F + f]) {
+          const th = theta[l * F + f];
+          // Fires where h > max(θ, 0); under log θ, θ > 0 always.
+          if (hv > (th > 0 ? th : 0)) {
             act[base + f] = hv;
             idx[base + c++] = f;
           } else act[base + f] = 0;
@@ -209,12 +236,14 @@ export class CpuTrainer {
     }
   }
 
-  /** Σ_t mean_n ‖ŷ_t − ŷ*_t‖², its gradient to ŷ, to b_dec, and to W_dec through active features. */
+  /** Σ_t mean_n ‖ŷ_t − ŷ*_t‖², its gradient to ŷ, to b_dec, and to W_dec through active features (and the padded columns'). */
   private reconstructionGradient(): number {
     const g = this.grad;
     g.fill(0);
     const { layers: L, dims: D, features: F, wDec, bDec, pairs } = this.layout;
     const N = this.data.n;
+    // 1 under `sum` (×1 is exact, so the default path is unchanged); 1/(L·W) under `mean`.
+    const scale = reconstructionScale(this.opts, L, D);
     let recon = 0;
     for (let t = 0; t < L; t++) {
       const yh = this.yHat[t];
@@ -223,8 +252,8 @@ export class CpuTrainer {
       const oBD = bDec[t];
       for (let k = 0; k < N * D; k++) {
         const r = yh[k] - y[k];
-        recon += (r * r) / N;
-        gy[k] = (2 * r) / N;
+        recon += ((r * r) / N) * scale;
+        gy[k] = ((2 * r) / N) * scale;
         g[oBD + (k % D)] += gy[k];
       }
     }
@@ -244,6 +273,7 @@ export class CpuTrainer {
         }
       }
     }
+    if (this.padded) recon += this.padded.reconstruction(scale, this.act, this.actIdx, this.actCnt);
     return recon;
   }
 
@@ -257,6 +287,7 @@ export class CpuTrainer {
         const row = wDec[q] + f * D;
         let s2 = 0;
         for (let d = 0; d < D; d++) s2 += p[row + d] * p[row + d];
+        if (this.padded) s2 += this.padded.rowSquares(q, f);
         this.rowNorm[q * F + f] = Math.sqrt(s2);
       }
     }
@@ -285,6 +316,9 @@ export class CpuTrainer {
     const N = this.data.n;
     const { epsilon: eps, lambdaP, c } = this.opts;
     const penalty: PenaltyKind = this.opts.penalty;
+    const reluThrough = this.opts.straightThrough === 'relu';
+    const padded = this.padded;
+    const negPreact = this.opts.preact === 'neg';
     const halfEps = eps / 2;
     const lamN = lambda / N;
     const preN = lambdaP / N;
@@ -306,16 +340,24 @@ export class CpuTrainer {
           const k = n * F + f;
           const hv = h[k];
           const th = theta[s * F + f];
-          const active = hv > th;
+          const active = hv > (th > 0 ? th : 0);
           const near = hv - th < halfEps && th - hv < halfEps;
+          // ∂a/∂h passes where h > θ (`spec`) or wherever h ≥ 0 (`relu`, ReLU-style).
+          const passes = reluThrough ? hv >= 0 : active;
           let ghv = 0;
-          if (!active) {
+          if (negPreact) {
+            // Pre-activation loss Σ ReLU(−h): pulls negative pre-activations up to 0.
+            if (hv < 0) {
+              preact -= hv;
+              ghv = -preN;
+            }
+          } else if (!active && hv <= th) {
             // Pre-activation loss: ReLU(θ − h) pushes dead features back towards firing.
             preact += th - hv;
             ghv = -preN;
             gTheta[s * F + f] += preN;
           }
-          if (active || near) {
+          if (active || near || passes) {
             // ∂L/∂a from reconstruction: Σ_t W_dec[s→t]_f · ∂L/∂ŷ_t.
             let ga = 0;
             for (let qi = 0; qi < qs.length; qi++) {
@@ -323,6 +365,7 @@ export class CpuTrainer {
               const gy = this.gy[pairs[q].target];
               const row = wDec[q] + f * D;
               for (let d = 0; d < D; d++) ga += p[row + d] * gy[n * D + d];
+              if (padded) ga += padded.gradToActivation(q, f, n);
             }
             const av = act[k];
             const nv = norm[s * F + f];
@@ -341,7 +384,7 @@ export class CpuTrainer {
               // ∂1[h>θ]/∂θ = −(1/ε)·K((h−θ)/ε)
               if (near) gTheta[s * F + f] -= lamN / eps;
             }
-            if (active) ghv = ga; // ∂a/∂h = 1[h > θ]
+            if (passes) ghv = reluThrough ? ghv + ga : ga; // ∂a/∂h = 1[h > θ], or 1[h ≥ 0] under relu
             if (near) gTheta[s * F + f] -= (ga * th) / eps; // ∂a/∂θ = −(θ/ε)·K((h−θ)/ε)
           }
           gh[k] = ghv;
@@ -350,7 +393,8 @@ export class CpuTrainer {
     }
     for (let s = 0; s < L; s++) {
       const oT = this.layout.logTheta[s];
-      for (let f = 0; f < F; f++) g[oT + f] = gTheta[s * F + f] * theta[s * F + f]; // d/dlogθ = θ·d/dθ
+      if (this.layout.thetaParam === 'direct') for (let f = 0; f < F; f++) g[oT + f] = gTheta[s * F + f];
+      else for (let f = 0; f < F; f++) g[oT + f] = gTheta[s * F + f] * theta[s * F + f]; // d/dlogθ = θ·d/dθ
     }
     return { sparsity: sparsity / N, preact: preact / N };
   }
@@ -373,6 +417,7 @@ export class CpuTrainer {
           const coef = dn / denom;
           const row = wDec[q] + f * D;
           for (let d = 0; d < D; d++) g[row + d] += coef * p[row + d];
+          this.padded?.addNormGradient(q, f, coef);
         }
       }
     }
@@ -405,7 +450,7 @@ export class CpuTrainer {
   adamStep(): void {
     const { beta1, beta2, eps } = ADAM;
     const t = this.step + 1;
-    const lr = this.opts.lr;
+    const lr = lrAt(this.opts, this.step);
     const c1 = 1 / (1 - beta1 ** t);
     const c2 = 1 / (1 - beta2 ** t);
     const p = this.params;
@@ -420,6 +465,7 @@ export class CpuTrainer {
       v[k] = vk;
       p[k] -= (lr * mk * c1) / (Math.sqrt(vk * c2) + eps);
     }
+    this.padded?.adamStep(lr, t, beta1, beta2, eps);
   }
 
   /** The optimizer state, for handing a run to another engine. */

@@ -3,12 +3,18 @@
  * the fast CPU trainer's value and gradient are tested against.
  */
 import type { TrainingData } from './data.ts';
-import type { Layout } from './layout.ts';
-import type { TrainOptions } from './cpuTrainer.ts';
+import { fires, thresholdOf, type Layout } from './layout.ts';
+import { reconstructionScale, type TrainOptions } from './cpuTrainer.ts';
 
-/** JumpReLU: a = h · 1[h > θ]. */
+/** JumpReLU: a = h · 1[h > max(θ, 0)] (= 1[h > θ] for θ > 0). */
 export function jumpRelu(h: number, theta: number): number {
-  return h > theta ? h : 0;
+  return fires(h, theta) ? h : 0;
+}
+
+/** Pre-activation loss of one (sample, feature): `theta` ReLU(θ − h) where the feature is off; `neg` ReLU(−h). */
+export function preactLoss(h: number, theta: number, form: 'theta' | 'neg' = 'theta'): number {
+  if (form === 'neg') return Math.max(0, -h);
+  return fires(h, theta) ? 0 : Math.max(0, theta - h);
 }
 
 /** Rectangle kernel K(u) = 1[|u| < ½]. */
@@ -53,10 +59,12 @@ export function preActivations(layout: Layout, p: Float64Array, data: TrainingDa
 }
 
 /** Smallest |h − θ| over every feature and sample: how far the parameters sit from JumpReLU's kink. */
-export function kinkDistance(layout: Layout, p: Float64Array, data: TrainingData): number {
+export function kinkDistance(
+  layout: Layout, p: Float64Array, data: TrainingData, opts: Partial<Pick<TrainOptions, 'preact' | 'straightThrough'>> = {},
+): number {
   let min = Infinity;
   preActivations(layout, p, data).forEach((hl, l) =>
-    hl.forEach((hn) => hn.forEach((hv, f) => (min = Math.min(min, Math.abs(hv - Math.exp(p[layout.logTheta[l] + f])))))),
+    hl.forEach((hn) => hn.forEach((hv, f) => (min = Math.min(min, Math.abs(hv - thresholdOf(layout, p[layout.logTheta[l] + f])), opts.preact === 'neg' || opts.straightThrough === 'relu' ? Math.abs(hv) : Infinity)))),
   );
   return min;
 }
@@ -76,7 +84,7 @@ export function referenceLoss(
   const { layers: L, dims: D, features: F } = layout;
   const N = data.n;
   const h = preActivations(layout, p, data);
-  const theta = (l: number, f: number): number => Math.exp(p[layout.logTheta[l] + f]);
+  const theta = (l: number, f: number): number => thresholdOf(layout, p[layout.logTheta[l] + f]);
   const a = h.map((hl, l) =>
     hl.map((hn, n) =>
       hn.map((hv, f) => jumpRelu(hv, theta(l, f)) + (shift && shift.layer === l && shift.n === n && shift.f === f ? shift.by : 0)),
@@ -91,7 +99,7 @@ export function referenceLoss(
           if (pair.target !== t) return;
           for (let f = 0; f < F; f++) y += a[pair.source][n][f] * p[layout.wDec[q] + f * D + d];
         });
-        recon += (y - data.y[t][n * D + d]) ** 2 / N;
+        recon += ((y - data.y[t][n * D + d]) ** 2 / N) * reconstructionScale(opts, L, D);
       }
     }
   }
@@ -104,8 +112,8 @@ export function referenceLoss(
         const av = a[l][n][f];
         if (opts.penalty === 'l1') sparsity += nv * av;
         else if (opts.penalty === 'tanh') sparsity += Math.tanh(opts.c * nv * av);
-        else sparsity += h[l][n][f] > theta(l, f) ? 1 : 0;
-        preact += Math.max(0, theta(l, f) - h[l][n][f]);
+        else sparsity += fires(h[l][n][f], theta(l, f)) ? 1 : 0;
+        preact += preactLoss(h[l][n][f], theta(l, f), opts.preact);
       }
     }
   }

@@ -4,6 +4,7 @@ import { useStore } from '../../state/store.ts';
 import { useModel } from '../../state/useModel.ts';
 import { CircuitPanel } from './CircuitPanel.tsx';
 import { NumberField } from './NumberField.tsx';
+import { RecipePanel } from './RecipePanel.tsx';
 
 const LOG_MIN = Math.log10(0.01);
 const LOG_MAX = Math.log10(10);
@@ -16,6 +17,7 @@ export function ControlsPanel() {
     <section className="panel controls" aria-label="Training settings">
       <h2>Settings</h2>
       <CircuitPanel />
+      <RecipePanel />
       <div className="lambda-row">
         <label className="field" htmlFor="lambda-slider">
           <span>
