@@ -9,7 +9,8 @@
 import { shaderFiles } from './gpuShaders.ts';
 import { create } from 'webgpu';
 import { DEFAULT_TRAIN } from '../src/core/config.ts';
-import { CpuEngine, type MemberSpec } from '../src/core/engine.ts';
+import { type MemberSpec } from '../src/core/engine.ts';
+import { CpuEngine } from '../src/core/cpuEngine.ts';
 import { xorAndModel } from '../src/core/model/xorAnd.ts';
 import { modelData } from '../src/core/run.ts';
 import { GpuEngine } from '../src/gpu/gpuEngine.ts';

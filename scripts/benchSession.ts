@@ -5,7 +5,7 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { DEFAULT_EXPERIMENT, type ExperimentConfig } from '../src/core/config.ts';
-import { CpuEngine } from '../src/core/engine.ts';
+import { CpuEngine } from '../src/core/cpuEngine.ts';
 import { TrainerClient, type TrainerEndpoint } from '../src/worker/client.ts';
 import type { WorkerRequest } from '../src/worker/protocol.ts';
 import { TrainingSession } from '../src/worker/session.ts';

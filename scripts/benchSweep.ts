@@ -5,7 +5,8 @@
  * tsx has no Vite `?raw`, so the kernels are read from src/gpu/kernels/ here.
  */
 import { shaderFiles } from './gpuShaders.ts';
-import { CpuEngine, type Engine } from '../src/core/engine.ts';
+import { type Engine } from '../src/core/engine.ts';
+import { CpuEngine } from '../src/core/cpuEngine.ts';
 import { xorAndModel } from '../src/core/model/xorAnd.ts';
 import { modelData } from '../src/core/run.ts';
 import { checkSweep, DEFAULT_SWEEP, runSweep, sweepMembers, type SweepSpec } from '../src/worker/sweep.ts';

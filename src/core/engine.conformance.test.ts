@@ -2,7 +2,7 @@
  * The CPU engine against the engine contract (engineConformance.ts). It is the reference itself,
  * one CpuTrainer per member in float64, so every tolerance is 0: bit-identical to cpuTrainer.
  */
-import { CpuEngine } from './engine.ts';
+import { CpuEngine } from './cpuEngine.ts';
 import { describeEngine } from './engineConformance.ts';
 
 describeEngine('cpu', async (model, members) => new CpuEngine(model, members), {

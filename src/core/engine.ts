@@ -3,9 +3,7 @@
  * step. The CPU engine is the exact reference; the WebGPU engine plugs in behind the same face.
  */
 import type { TrainConfig, TranscoderKind } from './config.ts';
-import type { BaseModel } from './model/baseModel.ts';
-import { cpuTrainer, modelData } from './run.ts';
-import type { CpuTrainer, LossParts } from './transcoder/cpuTrainer.ts';
+import type { LossParts } from './transcoder/training.ts';
 import type { TrainingData } from './transcoder/data.ts';
 
 export type EngineName = 'cpu' | 'webgpu';
@@ -62,56 +60,4 @@ export interface Engine {
   /** Fault injection: destroys the GPU device as a real loss would; false when there is none. */
   loseDevice?(): boolean;
   dispose(): void;
-}
-
-/** The CPU engine: one exact CpuTrainer per member. */
-export class CpuEngine implements Engine {
-  readonly name = 'cpu' as const;
-  readonly data: TrainingData;
-  readonly trainers: CpuTrainer[];
-
-  constructor(model: BaseModel, members: readonly MemberSpec[], data: TrainingData = modelData(model, members[0]?.config.layout)) {
-    this.data = data;
-    this.trainers = members.map((m) => cpuTrainer(m.kind, model, data, m.config));
-  }
-
-  get step(): number {
-    return this.trainers[0]?.step ?? 0;
-  }
-
-  /** Synchronous training, for the CLI and tests. */
-  trainSync(count: number): void {
-    for (const t of this.trainers) t.train(count);
-  }
-
-  train(count: number): Promise<void> {
-    this.trainSync(count);
-    return Promise.resolve();
-  }
-
-  readParams(i: number): Promise<Float64Array> {
-    return Promise.resolve(Float64Array.from(this.trainers[i].params));
-  }
-
-  lossParts(i: number): LossParts {
-    return this.trainers[i].last;
-  }
-
-  importState(state: EngineState): Promise<void> {
-    this.importStateSync(state);
-    return Promise.resolve();
-  }
-
-  importStateSync(state: EngineState): void {
-    checkEngineState(state, this.trainers.map((t) => t.params.length));
-    this.trainers.forEach((t, i) => {
-      const s = state.members[i];
-      t.params.set(s.params);
-      t.optimizerState().m.set(s.m);
-      t.optimizerState().v.set(s.v);
-      t.step = state.step;
-    });
-  }
-
-  dispose(): void {}
 }

@@ -1,7 +1,7 @@
 /** How two engines' numbers are compared (shared by the conformance suite and the GPU tests). */
 import { DEFAULT_TRAIN, type TrainConfig } from './config.ts';
 import type { MemberSpec } from './engine.ts';
-import type { LossParts } from './transcoder/cpuTrainer.ts';
+import type { LossParts } from './transcoder/training.ts';
 
 /** max |a − b| / max |b|. */
 export function scaledDiff(a: Float64Array, b: Float64Array): number {

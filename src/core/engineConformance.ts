@@ -13,7 +13,8 @@ import type { BaseModel } from './model/baseModel.ts';
 import { modelForCircuit } from './model/presets.ts';
 import { xorAndModel } from './model/xorAnd.ts';
 import { cpuTrainer, modelData, transcoderLayout } from './run.ts';
-import { lambdaAt, type CpuTrainer, type LossParts } from './transcoder/cpuTrainer.ts';
+import { type CpuTrainer } from './transcoder/cpuTrainer.ts';
+import { lambdaAt, type LossParts } from './transcoder/training.ts';
 import { initParams } from './transcoder/init.ts';
 
 /** Builds an engine for `members` of `model` on its default training data. */

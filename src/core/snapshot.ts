@@ -2,7 +2,7 @@
 import type { TranscoderKind } from './config.ts';
 import { computeMetrics, trainingOutputs, type Metrics } from './metrics/metrics.ts';
 import type { BaseModel } from './model/baseModel.ts';
-import type { LossParts } from './transcoder/cpuTrainer.ts';
+import type { LossParts } from './transcoder/training.ts';
 import type { TrainingData } from './transcoder/data.ts';
 import type { Layout } from './transcoder/layout.ts';
 

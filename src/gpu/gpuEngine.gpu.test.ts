@@ -15,7 +15,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { CpuEngine, type MemberSpec } from '../core/engine.ts';
+import { type MemberSpec } from '../core/engine.ts';
+import { CpuEngine } from '../core/cpuEngine.ts';
 import { changeDiff, lossDiff, member, scaledDiff } from '../core/engineCompare.ts';
 import { xorAndModel } from '../core/model/xorAnd.ts';
 import type { CpuTrainer } from '../core/transcoder/cpuTrainer.ts';

@@ -11,7 +11,7 @@
 import { checkEngineState, type Engine, type EngineState, type MemberSpec } from '../core/engine.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import { modelData, transcoderLayout } from '../core/run.ts';
-import { ADAM, type LossParts } from '../core/transcoder/cpuTrainer.ts';
+import { ADAM, type LossParts } from '../core/transcoder/training.ts';
 import type { TrainingData } from '../core/transcoder/data.ts';
 import { initParams } from '../core/transcoder/init.ts';
 import type { Layout } from '../core/transcoder/layout.ts';

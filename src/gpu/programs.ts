@@ -7,7 +7,7 @@
  * disallowed decoders at exactly 0 with exactly 0 gradient (Adam then moves them by 0), so
  * one set of dispatches serves every kind; readParams maps back to the member's own layout.
  */
-import { ADAM } from '../core/transcoder/cpuTrainer.ts';
+import { ADAM } from '../core/transcoder/training.ts';
 import { allowedPairs, makeLayout, type Layout } from '../core/transcoder/layout.ts';
 
 /** The kernels, in the order one training step runs them (`loss` only on a read-back step). */

@@ -5,9 +5,10 @@
  * (SwiftShader) is far slower than the CPU engine for one small population.
  */
 import { DEFAULT_TRAIN, type EngineChoice, type TrainConfig } from '../core/config.ts';
-import { CpuEngine, type Engine, type EngineState, type MemberSpec } from '../core/engine.ts';
+import { type Engine, type EngineState, type MemberSpec } from '../core/engine.ts';
+import { CpuEngine } from '../core/cpuEngine.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
-import type { LossParts } from '../core/transcoder/cpuTrainer.ts';
+import type { LossParts } from '../core/transcoder/training.ts';
 import type { TrainingData } from '../core/transcoder/data.ts';
 import type { GpuEngine } from '../gpu/gpuEngine.ts';
 

@@ -9,7 +9,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import onnxProto from 'onnx-proto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_EXPERIMENT, type ExperimentConfig } from '../core/config.ts';
-import { CpuEngine } from '../core/engine.ts';
+import { CpuEngine } from '../core/cpuEngine.ts';
 import { enumerateSigns, type BaseModel, type MlpLayer } from '../core/model/baseModel.ts';
 import { xorAndModel } from '../core/model/xorAnd.ts';
 import { Random } from '../core/random.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN, type PenaltyKind } from '../core/config.ts';
-import { CpuEngine } from '../core/engine.ts';
+import { CpuEngine } from '../core/cpuEngine.ts';
 import { cutEffectRecall } from '../core/metrics/effects.ts';
 import { computeMetrics } from '../core/metrics/metrics.ts';
 import { modelForCircuit } from '../core/model/presets.ts';

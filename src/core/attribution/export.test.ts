@@ -1,7 +1,7 @@
 /** Export to the circuit-tracer / Neuronpedia graph JSON, and loading it back through the validator. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN } from '../config.ts';
-import { CpuEngine } from '../engine.ts';
+import { CpuEngine } from '../cpuEngine.ts';
 import { xorAndModel } from '../model/xorAnd.ts';
 import { exportGraphJson, validateGraphJson, type GraphJson } from './export.ts';
 import { attributionGraph } from './graph.ts';

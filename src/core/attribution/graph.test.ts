@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN, type TranscoderKind } from '../config.ts';
-import { CpuEngine } from '../engine.ts';
+import { CpuEngine } from '../cpuEngine.ts';
 import { replacementForward, type ReplacementInterventions, type Stats } from '../metrics/replacement.ts';
 import { forward, type BaseModel } from '../model/baseModel.ts';
 import { xorAndModel } from '../model/xorAnd.ts';

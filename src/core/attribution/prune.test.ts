@@ -1,7 +1,7 @@
 /** Pruning: the relative edge rule, reachability to the output, and the output always kept. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN } from '../config.ts';
-import { CpuEngine } from '../engine.ts';
+import { CpuEngine } from '../cpuEngine.ts';
 import { xorAndModel } from '../model/xorAnd.ts';
 import { OUTPUT_ID, attributionGraph, type AttributionGraph } from './graph.ts';
 import { baseModelTranscoder } from './groundTruth.ts';

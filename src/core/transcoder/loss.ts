@@ -4,7 +4,7 @@
  */
 import type { TrainingData } from './data.ts';
 import { fires, thresholdOf, type Layout } from './layout.ts';
-import { reconstructionScale, type TrainOptions } from './cpuTrainer.ts';
+import { reconstructionScale, type TrainOptions } from './training.ts';
 
 /** JumpReLU: a = h · 1[h > max(θ, 0)] (= 1[h > θ] for θ > 0). */
 export function jumpRelu(h: number, theta: number): number {
