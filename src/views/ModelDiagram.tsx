@@ -134,13 +134,14 @@ export function ModelDiagram({ model, config, highlight, cuts, onToggleCut }: Mo
     const tip = el instanceof SVGGElement ? tips.get(el.dataset.testid ?? '') : undefined;
     if (el && tip) showTooltipAt(el, tip);
   });
-  const buttons: { dims: number[]; layer: number; x: number; y: number; label: string; all: boolean }[] = [];
+  // `row` alternates along a layer, so a phone can stagger neighbouring buttons and give each a full-size tap target.
+  const buttons: { dims: number[]; layer: number; x: number; y: number; label: string; all: boolean; row: number }[] = [];
   for (let l = 1; l < model.layers.length; l++) {
     const here = offs.filter((o) => o.layer === l).map((o) => o.dim);
-    for (const d of here) buttons.push({ dims: [d], layer: l, x: g.laneX(d), y: g.yRead(l), label: model.dimNames[d], all: false });
+    here.forEach((d, k) => buttons.push({ dims: [d], layer: l, x: g.laneX(d), y: g.yRead(l), label: model.dimNames[d], all: false, row: k % 2 }));
     if (here.length > 1) {
       const label = `all ${here.length === 4 ? 'four' : here.length}`;
-      buttons.push({ dims: here, layer: l, x: LEFT + D * LANE_W + RIGHT / 2, y: g.yRead(l), label, all: true });
+      buttons.push({ dims: here, layer: l, x: LEFT + D * LANE_W + RIGHT / 2, y: g.yRead(l), label, all: true, row: 0 });
     }
   }
 
@@ -266,7 +267,7 @@ export function ModelDiagram({ model, config, highlight, cuts, onToggleCut }: Mo
           const names = b.dims.map((d) => model.dimNames[d]).join(', ');
           return (
             <button key={cutTestId(model, b.dims, b.layer)} type="button"
-              className={`cut-button${b.all ? ' cut-all' : ''}${on ? ' on' : ''}`}
+              className={`cut-button${b.all ? ' cut-all' : ` cut-row-${b.row}`}${on ? ' on' : ''}`}
               style={{ left: pct(b.x, g.W), top: pct(b.y, g.H) }}
               data-testid={cutTestId(model, b.dims, b.layer)} aria-pressed={on}
               aria-label={`cut ${names} out of what layer ${b.layer} reads`}
