@@ -22,7 +22,7 @@ export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
 }
 
 /** Options the WebGPU engine does not implement; such runs stay on the CPU. */
-function cpuOnlyReason(members: readonly MemberSpec[]): string | null {
+export function cpuOnlyReason(members: readonly MemberSpec[]): string | null {
   const c = members[0]?.config as Partial<Record<'asymmetry' | 'consistency', number>> | undefined;
   if ((c?.asymmetry ?? 0) > 0 || (c?.consistency ?? 0) > 0) return 'the L0-asymmetry and consistency losses run on the CPU engine only';
   return null;

@@ -262,6 +262,12 @@ export interface SweepRunRequest {
   circuit: string;
   /** 'auto' takes WebGPU on a hardware adapter, like the main run. */
   engine: 'auto' | 'cpu' | 'webgpu';
+  /**
+   * A pool worker's share (issue 18): the grid indices it trains, one run after another on
+   * the CPU engine (sweepPool.ts); the rows come back in this order. Absent: the whole grid
+   * as one population on the engine chosen.
+   */
+  slice?: number[];
 }
 
 /** Stops the running sweep after its current chunk. */
@@ -274,7 +280,7 @@ export type SweepRequest = SweepRunRequest | SweepCancelRequest;
 
 /** Every event carries the id of the run request it answers. */
 export type SweepEvent =
-  | ({ type: 'progress'; id: number; members: number; note?: string } & SweepProgress)
+  | ({ type: 'progress'; id: number; members: number; note?: string; runs?: number; modelSteps?: number } & SweepProgress)
   | { type: 'result'; id: number; rows: SweepRow[]; engine: EngineName; ms: number }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string };
