@@ -246,6 +246,24 @@ export function sweepCsv(rows: readonly SweepRow[]): string {
   return [header.join(','), ...lines].join('\n') + '\n';
 }
 
+/**
+ * The rows as the CSV's records (`npm run sweep -- --json`): one object per row with the CSV's
+ * columns as keys, in its order, and its values as numbers (a layer a row lacks is null).
+ */
+export function sweepRecords(rows: readonly SweepRow[]): Record<string, string | number | null>[] {
+  const L = rows.reduce((n, r) => Math.max(n, r.l0.length), 0);
+  return rows.map((r) => {
+    const out: Record<string, string | number | null> = { variant: r.variant, lambda: r.lambda, seed: r.seed };
+    for (const [name, xs] of [['l0', r.l0], ['alive', r.alive], ['mse', r.mse]] as const) {
+      for (let l = 0; l < L; l++) out[`${name}_${l}`] = xs[l] ?? null;
+    }
+    out.mse_total = totalMse(r);
+    out.accuracy = r.accuracy;
+    out.faithfulness = r.faithfulness;
+    return out;
+  });
+}
+
 /** Sum of the per-layer MSEs (standardized units). */
 export function totalMse(row: Pick<SweepRow, 'mse'>): number {
   return row.mse.reduce((s, v) => s + v, 0);
