@@ -87,3 +87,44 @@ test('a pooled sweep shows its workers and honest progress, cancels, and a finis
   }
   expect(errors).toEqual([]);
 });
+
+/** Serves a worker script that throws for the requests `crash` picks (counting from 0). */
+async function crashWorkers(page: Page, crash: (n: number) => boolean): Promise<void> {
+  let n = 0;
+  await page.route('**/assets/sweep.worker-*.js', async (route) => {
+    if (crash(n++)) await route.fulfill({ contentType: 'text/javascript', body: "throw new Error('injected crash');" });
+    else await route.continue();
+  });
+}
+
+async function smallGrid(page: Page): Promise<void> {
+  await page.goto('/#v=1&steps=300');
+  await waitForStatus(page, 'done');
+  await page.getByTestId('view-sweep').locator('summary').click();
+  await page.getByTestId('sweep-lambdas').fill('3');
+  await page.getByTestId('sweep-seeds').fill('2');
+  await page.getByTestId('sweep-steps').fill('300');
+  await page.getByTestId('sweep-variant-clt-sum').uncheck();
+  await page.getByTestId('sweep-engine-choice').selectOption('cpu');
+  await page.getByTestId('sweep-workers').selectOption('2');
+}
+
+test('a crashed sweep worker’s slice is retried once on a fresh worker', async ({ page }) => {
+  await crashWorkers(page, (n) => n === 0);
+  await smallGrid(page);
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-value', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('sweep-note')).toContainText(/Worker [12] of 2 failed \(the sweep worker crashed .*injected crash.*\); its runs start again on a fresh worker\./);
+  await expect(page.getByTestId('sweep-runs')).toHaveText('12 / 12 runs');
+  await expect(page.locator('[data-testid="sweep-dot"][data-panel="l0"]')).toHaveCount(12);
+});
+
+test('a slice that crashes twice is reported, and the other runs are kept', async ({ page }) => {
+  await crashWorkers(page, (n) => n >= 1);
+  await smallGrid(page);
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-value', 'error', { timeout: 60_000 });
+  await expect(page.getByRole('alert')).toContainText(/6 of 12 runs failed twice and are missing from the diagram and CSV — worker [12] \(6 runs\): the sweep worker crashed/);
+  await expect(page.locator('[data-testid="sweep-dot"][data-panel="l0"]')).toHaveCount(6);
+  await shoot(page, 'view-sweep', 'sweep-pool-failed');
+});
