@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../core/engine.ts';
 import { xorAndModel } from '../core/model/xorAnd.ts';
 import { modelData } from '../core/run.ts';
-import { DEFAULT_SWEEP, runSweep, sweepCsv, sweepMembers, type SweepRow, type SweepSpec } from './sweep.ts';
-import { formatDuration, poolSize, runCpuSlice, runPool, sliceGrid, throughput, type PoolDriver, type PoolProgress } from './sweepPool.ts';
+import { DEFAULT_TRAIN } from '../core/config.ts';
+import { DEFAULT_SWEEP, runSweep, sweepCsv, sweepMembers, type SweepEvent, type SweepRow, type SweepSpec } from './sweep.ts';
+import { formatDuration, poolSize, runCpuSlice, runPool, serveSlice, sliceGrid, throughput, type PoolDriver, type PoolProgress } from './sweepPool.ts';
 
 const model = xorAndModel();
 const data = modelData(model);
@@ -81,6 +82,22 @@ describe('sweep pool', () => {
     expect(twice.rows.map((r: SweepRow) => [r.variant, r.lambda, r.seed])).toEqual(
       twice.indices.map((i) => [members[i].variant, members[i].config.lambda, members[i].config.seed]),
     );
+  });
+
+  it('serves a worker’s slice: progress in model-steps, then its rows in slice order; a bad index is an error', async () => {
+    const events: SweepEvent[] = [];
+    const req = { type: 'run' as const, id: 7, spec: small, base: DEFAULT_TRAIN, circuit: '', engine: 'cpu' as const };
+    await serveSlice({ ...req, slice: [5, 1] }, (e) => events.push(e), () => false);
+    const last = events[events.length - 1];
+    expect(last.type).toBe('result');
+    const reference = (await runPool(members.length, small.steps, 1, localDriver())).rows;
+    expect(last.type === 'result' && last.rows).toStrictEqual([reference[5], reference[1]]);
+    const progress = events.filter((e) => e.type === 'progress');
+    expect(progress[0]).toMatchObject({ runs: 0, modelSteps: 0, members: 2, total: 120 });
+    expect(progress[progress.length - 1]).toMatchObject({ runs: 2, modelSteps: 240, done: 120 });
+    const bad: SweepEvent[] = [];
+    await serveSlice({ ...req, slice: [12] }, (e) => bad.push(e), () => false);
+    expect(bad).toEqual([{ type: 'error', id: 7, message: 'slice: run 12 is not in this 12-run grid' }]);
   });
 
   it('stops a slice within one chunk of cancel', async () => {
