@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const variants = chosenVariants(spec);
   const runs = lambdas.length * spec.seeds * variants.length;
   // Progress goes to stderr, so stdout stays the table or the JSON line.
-  console.error(`sweep: ${runs} runs (${lambdas.length} λ × ${spec.seeds} seeds × ${variants.map((v) => VARIANT_LABEL[v]).join(', ')}) × ${spec.steps} steps on ${workers} worker thread${workers === 1 ? '' : 's'}`);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  console.error(`sweep: ${plural(runs, 'run')} (${lambdas.length} λ × ${plural(spec.seeds, 'seed')} × ${variants.map((v) => VARIANT_LABEL[v]).join(', ')}) × ${plural(spec.steps, 'step')} on ${plural(workers, 'worker thread')}`);
   const t0 = performance.now();
   let first: ProgressSample | null = null;
   let lastLog = 0;
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     for (const f of out.failures) console.error(`sweep: worker ${f.slice + 1} failed twice (${f.message}); runs ${f.indices.join(', ')} are missing`);
     process.exitCode = 1;
   }
-  console.error(`sweep: ${out.rows.length} runs in ${seconds.toFixed(1)} s (${Math.round((out.rows.length * spec.steps) / seconds)} model-steps/s)`);
+  console.error(`sweep: ${plural(out.rows.length, 'run')} in ${seconds.toFixed(1)} s (${Math.round((out.rows.length * spec.steps) / seconds)} model-steps/s, thread start-up included)`);
   if (json) {
     const config = { ...spec, variants, lambdas, workers, base };
     console.log(JSON.stringify({ config, runs: sweepRecords(out.rows) }));
