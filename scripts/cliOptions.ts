@@ -55,7 +55,7 @@ const BENCH_OPTIONS = ['steps', 'features', 'json'];
 const FLAGS = new Set(['json']);
 
 /** Splits argv into option → value (flags get ''), checking names and presence of values. */
-function readArgs(argv: readonly string[], known: readonly string[]): CliResult<Map<string, string>> {
+export function readArgs(argv: readonly string[], known: readonly string[]): CliResult<Map<string, string>> {
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -95,7 +95,7 @@ function readNumbers(args: Map<string, string>, config: TrainConfig): string | n
   return null;
 }
 
-function readChoice<T extends string>(name: string, text: string, choices: readonly T[]): CliResult<T> {
+export function readChoice<T extends string>(name: string, text: string, choices: readonly T[]): CliResult<T> {
   const t = text.trim();
   const found = choices.find((c) => c === t);
   return found ? { ok: true, value: found } : { ok: false, message: `--${name}: ${quote(text)} is not one of ${choices.join(', ')}` };

@@ -10,10 +10,13 @@ import type { EngineName } from '../core/engine.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
 import { useStore } from '../state/store.ts';
 import { serializeHash } from '../state/url.ts';
+import { cpuOnlyReason, isSoftwareAdapter } from '../worker/engines.ts';
 import {
   checkSweep, chosenVariants, DEFAULT_SWEEP, memberCount, sweepCsv, sweepMembers, SWEEP_BOUNDS, SWEEP_VARIANTS, totalMse, VARIANT_LABEL,
   type SweepEvent, type SweepMember, type SweepRequest, type SweepRow, type SweepSpec, type SweepVariant,
 } from '../worker/sweep.ts';
+import { formatDuration, poolSize, sliceGrid, throughput, type PoolProgress, type PoolResult, type ProgressSample } from '../worker/sweepPool.ts';
+import { SweepPoolClient } from '../worker/sweepPoolClient.ts';
 import { drawPhasePanel, exact, type PhasePoints } from './charts/phaseDiagram.ts';
 import { downloadBlob } from './graphExport.ts';
 import './views.css';
@@ -53,8 +56,44 @@ interface Result {
   experiment: ExperimentConfig;
   dimNames: readonly string[];
   engine: EngineName;
+  /** CPU workers that trained it (1 for a WebGPU population). */
+  workers: number;
   ms: number;
 }
+
+/** What trains a sweep: the CPU pool's size, or one WebGPU population. */
+type Backend = { engine: 'cpu'; workers: number } | { engine: 'webgpu' };
+
+function backendText(b: Backend): string {
+  return b.engine === 'webgpu' ? 'WebGPU' : `CPU × ${b.workers} worker${b.workers === 1 ? '' : 's'}`;
+}
+
+/** The machine's logical cores as the browser tells them (2 when it does not). */
+const CORES = Math.max(1, Math.floor(globalThis.navigator?.hardwareConcurrency || 2));
+
+let hardwareGpu: Promise<boolean> | null = null;
+/** Whether this browser has a hardware WebGPU adapter (asked once). */
+function hasHardwareGpu(): Promise<boolean> {
+  hardwareGpu ??= (async () => {
+    const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+    const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
+    return adapter !== null && !isSoftwareAdapter(adapter);
+  })();
+  return hardwareGpu;
+}
+
+/**
+ * Whether the sweep trains as one population in one worker (WebGPU, as the engine choice
+ * asks) rather than sliced over the CPU pool: `webgpu` always, `auto` on a hardware adapter
+ * for a run WebGPU implements, `cpu` never.
+ */
+async function trainsAsPopulation(choice: EngineChoice, members: readonly SweepMember[]): Promise<boolean> {
+  if (choice === 'cpu') return false;
+  if (choice === 'webgpu') return true;
+  return cpuOnlyReason(members) === null && (await hasHardwareGpu());
+}
+
+const NO_PROGRESS: PoolProgress = { runs: 0, totalRuns: 0, modelSteps: 0, totalModelSteps: 0 };
 
 /** The form as typed: numbers stay text until run, so half-typed values are not fought. */
 type Form = Record<'lambdaMin' | 'lambdaMax' | 'lambdaCount' | 'seeds' | 'steps' | 'c' | 'window', string>;
@@ -106,14 +145,20 @@ function SweepBody() {
   const [penalty, setPenalty] = useState<PenaltyKind>(DEFAULT_SWEEP.penalty);
   const [engineChoice, setEngineChoice] = useState<EngineChoice>(config.engine);
   const [status, setStatus] = useState<Status>('idle');
-  const [progress, setProgress] = useState({ done: 0, total: 1, members: 0 });
+  const [progress, setProgress] = useState<PoolProgress>(NO_PROGRESS);
+  const [rate, setRate] = useState<{ perSecond: number | null; secondsLeft: number | null }>({ perSecond: null, secondsLeft: null });
+  const firstSample = useRef<ProgressSample | null>(null);
+  const [workers, setWorkers] = useState(() => poolSize(CORES));
+  const [backend, setBackend] = useState<Backend | null>(null);
+  const pool = useRef<SweepPoolClient | null>(null);
   const [engine, setEngine] = useState<EngineName | null>(null);
   const [notes, setNotes] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<Result | null>(null);
+  const running = status === 'running';
   const worker = useRef<Worker | null>(null);
   const runId = useRef(0);
-  const pending = useRef<Omit<Result, 'rows' | 'engine' | 'ms'> | null>(null);
+  const pending = useRef<Omit<Result, 'rows' | 'engine' | 'workers' | 'ms'> | null>(null);
   const panels = useRef<(HTMLDivElement | null)[]>([]);
 
   const spec = specOf(form, variants, penalty, config.features);
@@ -125,17 +170,31 @@ function SweepBody() {
   const plural = (n: number, word: string) => `${Number.isFinite(n) ? n : '?'} ${word}${n === 1 ? '' : 's'}`;
   const sizeText = `${plural(runs, 'run')} (${form.lambdaCount || '?'} λ × ${plural(spec.seeds, 'seed')} × ${plural(variantCount, 'variant')}) of up to ${SWEEP_BOUNDS.members}`;
 
-  useEffect(() => () => worker.current?.terminate(), []);
+  useEffect(() => () => {
+    worker.current?.terminate();
+    pool.current?.terminate();
+  }, []);
+
+  /** A progress report of run `id`: the bar, and the throughput measured since the first steps. */
+  const onProgress = (id: number, p: PoolProgress) => {
+    if (id !== runId.current) return;
+    setProgress(p);
+    const now = { t: performance.now(), done: p.modelSteps };
+    if (!firstSample.current && p.modelSteps > 0) firstSample.current = now;
+    setRate(throughput(firstSample.current, now, p.totalModelSteps));
+  };
 
   const onEvent = (e: MessageEvent<SweepEvent>) => {
     const ev = e.data;
     if (ev.id !== runId.current) return;
     if (ev.type === 'progress') {
-      setProgress({ done: ev.done, total: ev.total, members: ev.members });
+      onProgress(ev.id, { runs: 0, totalRuns: ev.members, modelSteps: ev.done * ev.members, totalModelSteps: ev.total * ev.members });
       setEngine(ev.engine);
+      setBackend(ev.engine === 'webgpu' ? { engine: 'webgpu' } : { engine: 'cpu', workers: 1 });
       if (ev.note) setNotes((n) => [...n, ev.note!]);
     } else if (ev.type === 'result' && pending.current) {
-      setResult({ ...pending.current, rows: ev.rows, engine: ev.engine, ms: ev.ms });
+      onProgress(ev.id, { runs: ev.rows.length, totalRuns: ev.rows.length, modelSteps: ev.rows.length * pending.current.spec.steps, totalModelSteps: ev.rows.length * pending.current.spec.steps });
+      setResult({ ...pending.current, rows: ev.rows, engine: ev.engine, workers: 1, ms: ev.ms });
       setEngine(ev.engine);
       setStatus('done');
     } else if (ev.type === 'cancelled') {
@@ -146,8 +205,8 @@ function SweepBody() {
     }
   };
 
-  const run = () => {
-    if (problems.length > 0 || !built.ok) return;
+  /** The whole grid as one population in one worker (WebGPU, or its CPU fallback). */
+  const runPopulation = (id: number, experiment: ExperimentConfig) => {
     if (!worker.current) {
       worker.current = createSweepWorker();
       worker.current.addEventListener('message', onEvent);
@@ -160,21 +219,66 @@ function SweepBody() {
         setStatus('error');
       });
     }
-    const id = ++runId.current;
-    const experiment = { ...config };
-    pending.current = { members: sweepMembers(spec, experiment), spec, experiment, dimNames: built.value.dimNames };
-    setStatus('running');
-    setProgress({ done: 0, total: spec.steps, members: count });
-    setEngine(null);
-    setNotes([]);
-    setError(null);
     const req: SweepRequest = { type: 'run', id, spec, base: experiment, circuit: experiment.circuit, engine: engineChoice };
     worker.current.postMessage(req);
+  };
+
+  /** The grid sliced over the CPU pool, merged back in grid order. */
+  const runSliced = async (id: number, experiment: ExperimentConfig, members: SweepMember[]) => {
+    const size = sliceGrid(members.length, workers).length;
+    setBackend({ engine: 'cpu', workers: size });
+    setEngine('cpu');
+    pool.current ??= new SweepPoolClient(createSweepWorker);
+    const t0 = performance.now();
+    const onRetry = (s: number, message: string) => {
+      if (id === runId.current) setNotes((n) => [...n, `Worker ${s + 1} of ${size} failed (${message}); its runs start again on a fresh worker.`]);
+    };
+    const out: PoolResult = await pool.current.run(
+      { type: 'run', id, spec, base: experiment, circuit: experiment.circuit }, members.length, size, (p) => onProgress(id, p), onRetry,
+    );
+    if (id !== runId.current || !pending.current) return;
+    if (out.cancelled) return setStatus('cancelled');
+    const ms = Math.round(performance.now() - t0);
+    if (out.failures.length > 0) {
+      const lost = out.failures.reduce((n, f) => n + f.indices.length, 0);
+      const which = out.failures.map((f) => `worker ${f.slice + 1} (${f.indices.length} runs): ${f.message}`).join('; ');
+      setError(`${lost} of ${members.length} runs failed twice and are missing from the diagram and CSV — ${which}.`);
+      setStatus('error');
+      if (out.rows.length === 0) return;
+    } else setStatus('done');
+    setResult({ ...pending.current, members: out.indices.map((i) => members[i]), rows: out.rows, engine: 'cpu', workers: size, ms });
+  };
+
+  const run = async () => {
+    if (problems.length > 0 || !built.ok) return;
+    const id = ++runId.current;
+    const experiment = { ...config };
+    const members = sweepMembers(spec, experiment);
+    pending.current = { members, spec, experiment, dimNames: built.value.dimNames };
+    setStatus('running');
+    firstSample.current = null;
+    setProgress({ runs: 0, totalRuns: members.length, modelSteps: 0, totalModelSteps: members.length * spec.steps });
+    setRate({ perSecond: null, secondsLeft: null });
+    setEngine(null);
+    setBackend(null);
+    setNotes([]);
+    setError(null);
+    if (await trainsAsPopulation(engineChoice, members)) {
+      if (id === runId.current) runPopulation(id, experiment);
+    } else await runSliced(id, experiment, members);
+  };
+
+  const start = () => {
+    run().catch((e: unknown) => {
+      setError(`the sweep could not run (${e instanceof Error ? e.message : String(e)}).`);
+      setStatus('error');
+    });
   };
 
   const cancel = () => {
     const req: SweepRequest = { type: 'cancel', id: runId.current };
     worker.current?.postMessage(req);
+    pool.current?.cancel();
   };
 
   useEffect(() => {
@@ -233,8 +337,10 @@ function SweepBody() {
       />
     </label>
   );
-  const fraction = progress.total > 0 ? Math.min(1, progress.done / progress.total) : 0;
-  const running = status === 'running';
+  const fraction = progress.totalModelSteps > 0 ? Math.min(1, progress.modelSteps / progress.totalModelSteps) : 0;
+  const percent = Math.round(fraction * 1000) / 10;
+  const rateText = rate.perSecond === null ? '—' : Math.round(rate.perSecond).toLocaleString('en-US');
+  const etaText = running ? formatDuration(rate.secondsLeft) : status === 'done' ? '0 s' : '—';
 
   return (
     <div className="sweep-body">
@@ -290,6 +396,19 @@ function SweepBody() {
             ))}
           </select>
         </label>
+        <label className="field">
+          <span>CPU workers</span>
+          <select
+            data-testid="sweep-workers"
+            value={workers}
+            title={`CPU sweeps train a slice of the grid per worker; this browser reports ${CORES} cores, and one is left for the page by default. The numbers do not depend on it.`}
+            onChange={(e) => setWorkers(Number(e.target.value))}
+          >
+            {Array.from({ length: Math.min(16, CORES) }, (_, k) => k + 1).map((k) => (
+              <option key={k} value={k}>{k}{k === poolSize(CORES) ? ' (one per core, less the page)' : ''}</option>
+            ))}
+          </select>
+        </label>
       </fieldset>
       <p className={`sweep-size${runs > SWEEP_BOUNDS.members ? ' sweep-over' : ''}`} data-testid="sweep-size" data-value={Number.isFinite(runs) ? runs : ''} aria-live="polite">
         {sizeText}
@@ -298,16 +417,36 @@ function SweepBody() {
         <p className="view-caption">On this 2-layer model a span-1 CLT has exactly the PLT's decoders; the window matters on deeper circuits.</p>
       )}
       <div className="sweep-run">
-        <button type="button" data-testid="sweep-run" disabled={running || problems.length > 0} onClick={run}>
+        <button type="button" data-testid="sweep-run" disabled={running || problems.length > 0} onClick={start}>
           Run {count > 0 ? `${count} transcoders` : 'sweep'}
         </button>
         <button type="button" data-testid="sweep-cancel" disabled={!running} onClick={cancel}>Cancel</button>
-        <progress data-testid="sweep-progress" data-value={fraction} value={fraction} max={1} aria-label="sweep progress" />
+        <div
+          className="sweep-bar"
+          role="progressbar"
+          data-testid="sweep-progress"
+          data-value={fraction}
+          aria-label="sweep progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent}
+          aria-valuetext={`${progress.runs} of ${progress.totalRuns} runs done, ${percent} % of the model-steps`}
+          title="share of all model-steps (runs × steps) taken"
+        >
+          <div className="sweep-bar-fill" style={{ width: `${percent}%` }} />
+        </div>
         <span className="sweep-count">
-          {progress.done} / {progress.total} steps{progress.members > 0 ? ` × ${progress.members} transcoders` : ''}
+          <span data-testid="sweep-runs" data-value={progress.runs}>{progress.runs} / {progress.totalRuns} runs</span>
+          {' · '}
+          <span data-testid="sweep-rate" data-value={rate.perSecond ?? ''} title="model-steps (one training step of one run) per second, measured since the first steps">{rateText} model-steps/s</span>
+          {' · '}
+          <span data-testid="sweep-eta" data-value={running ? (rate.secondsLeft ?? '') : ''} title="remaining model-steps at the measured rate; — until it can be measured">{etaText} left</span>
         </span>
         <span data-testid="sweep-status" data-value={status} className={`status status-${status}`}>{status}</span>
         <span data-testid="sweep-engine" data-value={engine ?? ''}>{engine ? `engine: ${engine}` : ''}</span>
+        <span data-testid="sweep-backend" data-value={backend ? (backend.engine === 'cpu' ? `cpu:${backend.workers}` : 'webgpu') : ''}>
+          {backend ? backendText(backend) : ''}
+        </span>
         <button type="button" data-testid="sweep-csv" disabled={!result} onClick={() => result && downloadBlob(new Blob([sweepCsv(result.rows)], { type: 'text/csv' }), 'transcoder-sweep.csv')}>
           Export CSV
         </button>
@@ -318,7 +457,7 @@ function SweepBody() {
       {result && (
         <div className="sweep-results" data-testid="sweep-results">
           <p className="view-caption">
-            {result.rows.length} transcoders × {result.spec.steps} steps on the {result.engine === 'webgpu' ? 'WebGPU' : 'CPU'} engine in {(result.ms / 1000).toFixed(1)} s.
+            {result.rows.length} transcoders × {result.spec.steps} steps on {result.engine === 'webgpu' ? 'the WebGPU engine' : `the CPU engine × ${result.workers} worker${result.workers === 1 ? '' : 's'}`} in {(result.ms / 1000).toFixed(1)} s.
             Dots are runs (seeds spread sideways), lines are medians over seeds. Hover for exact values; click a dot to open that run in the main view.
           </p>
           <ul className="view-legend">

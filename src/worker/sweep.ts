@@ -254,6 +254,24 @@ export function sweepCsv(rows: readonly SweepRow[]): string {
   return [header.join(','), ...lines].join('\n') + '\n';
 }
 
+/**
+ * The rows as the CSV's records (`npm run sweep -- --json`): one object per row with the CSV's
+ * columns as keys, in its order, and its values as numbers (a layer a row lacks is null).
+ */
+export function sweepRecords(rows: readonly SweepRow[]): Record<string, string | number | null>[] {
+  const L = rows.reduce((n, r) => Math.max(n, r.l0.length), 0);
+  return rows.map((r) => {
+    const out: Record<string, string | number | null> = { variant: r.variant, lambda: r.lambda, seed: r.seed };
+    for (const [name, xs] of [['l0', r.l0], ['alive', r.alive], ['mse', r.mse]] as const) {
+      for (let l = 0; l < L; l++) out[`${name}_${l}`] = xs[l] ?? null;
+    }
+    out.mse_total = totalMse(r);
+    out.accuracy = r.accuracy;
+    out.faithfulness = r.faithfulness;
+    return out;
+  });
+}
+
 /** Sum of the per-layer MSEs (standardized units). */
 export function totalMse(row: Pick<SweepRow, 'mse'>): number {
   return row.mse.reduce((s, v) => s + v, 0);
@@ -272,6 +290,12 @@ export interface SweepRunRequest {
   engine: 'auto' | 'cpu' | 'webgpu';
   /** Also measure each member under the hand-off cut (the Why panel). */
   handoff?: boolean;
+  /**
+   * A pool worker's share (issue 18): the grid indices it trains, one run after another on
+   * the CPU engine (sweepPool.ts); the rows come back in this order. Absent: the whole grid
+   * as one population on the engine chosen.
+   */
+  slice?: number[];
 }
 
 /** Stops the running sweep after its current chunk. */
@@ -284,7 +308,7 @@ export type SweepRequest = SweepRunRequest | SweepCancelRequest;
 
 /** Every event carries the id of the run request it answers. */
 export type SweepEvent =
-  | ({ type: 'progress'; id: number; members: number; note?: string } & SweepProgress)
+  | ({ type: 'progress'; id: number; members: number; note?: string; runs?: number; modelSteps?: number } & SweepProgress)
   | { type: 'result'; id: number; rows: SweepRow[]; engine: EngineName; ms: number }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string };

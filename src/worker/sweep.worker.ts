@@ -1,12 +1,14 @@
 /**
  * The sweep worker: one sweep at a time, apart from the training worker so the main run keeps
  * going. engines.ts picks the engine and hands a failed or lost GPU run to the CPU engine;
- * sweep.ts does the rest. Its notices ride on the next progress event as `note`.
+ * sweep.ts does the rest. As one of the page's pool it trains a slice of the grid instead
+ * (sweepPool.ts). Its notices ride on the next progress event as `note`.
  */
 import { modelForCircuit } from '../core/model/presets.ts';
 import { handoffCutEffect } from '../core/why.ts';
 import { createEngine } from './engines.ts';
 import { checkSweep, runSweep, sweepMembers, type SweepEvent, type SweepRequest, type SweepRunRequest } from './sweep.ts';
+import { serveSlice } from './sweepPool.ts';
 
 let cancelledId = -1;
 let pendingNote: string | null = null;
@@ -17,6 +19,8 @@ function post(event: SweepEvent): void {
 
 async function run(req: SweepRunRequest): Promise<void> {
   const { id, spec } = req;
+  // A pool worker's slice (issue 18): its runs one after another on the CPU engine.
+  if (req.slice) return serveSlice({ ...req, slice: req.slice }, post, () => cancelledId === id);
   const built = modelForCircuit(req.circuit);
   if (!built.ok) return post({ type: 'error', id, message: `circuit: ${built.message}` });
   const model = built.value;
