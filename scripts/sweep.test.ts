@@ -69,7 +69,7 @@ describe('npm run sweep', () => {
     const records = sweepRecords(rows);
     records.forEach((rec, i) => {
       expect(Object.keys(rec)).toEqual(header.split(','));
-      expect(Object.values(rec).map(String)).toEqual(lines[i].split(','));
+      expect(Object.values(rec).map((v) => (v === null ? '' : String(v)))).toEqual(lines[i].split(','));
     });
   });
 

@@ -242,34 +242,37 @@ export async function runSweep(
   return rows;
 }
 
-/** The rows as CSV: one line per member, per-layer columns l0_0, l0_1, …; numbers as JavaScript prints them (exact round trip). */
-export function sweepCsv(rows: readonly SweepRow[]): string {
+/**
+ * The sweep's table, once: its columns (per-layer l0_0, l0_1, …) and each row's values, with an
+ * undefined number (faithfulness or effect recall where nothing changed) as null.
+ */
+function sweepTable(rows: readonly SweepRow[]): { header: string[]; values: (string | number | null)[][] } {
   const L = rows.reduce((n, r) => Math.max(n, r.l0.length), 0);
   const perLayer = (name: string) => Array.from({ length: L }, (_, l) => `${name}_${l}`);
   const header = ['variant', 'lambda', 'seed', ...perLayer('l0'), ...perLayer('alive'), ...perLayer('mse'), 'mse_total', 'accuracy', 'faithfulness', 'cut_effect_recall'];
-  const lines = rows.map((r) => {
-    const layer = (xs: number[]) => Array.from({ length: L }, (_, l) => String(xs[l] ?? ''));
-    return [r.variant, String(r.lambda), String(r.seed), ...layer(r.l0), ...layer(r.alive), ...layer(r.mse), String(totalMse(r)), String(r.accuracy), String(r.faithfulness), String(cutEffectRecall(r.interventions))].join(',');
-  });
+  const layer = (xs: number[]) => Array.from({ length: L }, (_, l) => xs[l] ?? null);
+  const num = (x: number) => (Number.isFinite(x) ? x : null);
+  const values = rows.map((r) => [
+    r.variant, r.lambda, r.seed, ...layer(r.l0), ...layer(r.alive), ...layer(r.mse),
+    totalMse(r), r.accuracy, num(r.faithfulness), num(cutEffectRecall(r.interventions)),
+  ]);
+  return { header, values };
+}
+
+/** The rows as CSV: one line per member; numbers as JavaScript prints them (exact round trip), an undefined one empty. */
+export function sweepCsv(rows: readonly SweepRow[]): string {
+  const { header, values } = sweepTable(rows);
+  const lines = values.map((v) => v.map((x) => (x === null ? '' : String(x))).join(','));
   return [header.join(','), ...lines].join('\n') + '\n';
 }
 
 /**
  * The rows as the CSV's records (`npm run sweep -- --json`): one object per row with the CSV's
- * columns as keys, in its order, and its values as numbers (a layer a row lacks is null).
+ * columns as keys, in its order, and its values as numbers (a missing or undefined value is null).
  */
 export function sweepRecords(rows: readonly SweepRow[]): Record<string, string | number | null>[] {
-  const L = rows.reduce((n, r) => Math.max(n, r.l0.length), 0);
-  return rows.map((r) => {
-    const out: Record<string, string | number | null> = { variant: r.variant, lambda: r.lambda, seed: r.seed };
-    for (const [name, xs] of [['l0', r.l0], ['alive', r.alive], ['mse', r.mse]] as const) {
-      for (let l = 0; l < L; l++) out[`${name}_${l}`] = xs[l] ?? null;
-    }
-    out.mse_total = totalMse(r);
-    out.accuracy = r.accuracy;
-    out.faithfulness = r.faithfulness;
-    return out;
-  });
+  const { header, values } = sweepTable(rows);
+  return values.map((v) => Object.fromEntries(header.map((h, k) => [h, v[k]])));
 }
 
 /** Sum of the per-layer MSEs (standardized units). */
