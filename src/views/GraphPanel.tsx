@@ -53,7 +53,8 @@ export function GraphPanel({ kind, model, graph, matches, writes, scale, onHighl
   );
   // Every node of this input's graph, unpruned: what the card and edge names look up.
   const full = useMemo(
-    () => displayGraph({ kind, graph, pruned: { nodes: graph.nodes, edges: graph.edges }, ui: { ...ui, hidden: [] }, pinnedOnly: false, matches, writes, ablated }),
+    // Nodes only: nothing reads its edges, and summing all F² unpruned edges per snapshot is slow at large F.
+    () => displayGraph({ kind, graph, pruned: { nodes: graph.nodes, edges: [] }, ui: { ...ui, hidden: [] }, pinnedOnly: false, matches, writes, ablated }),
     [kind, graph, ui, matches, writes, ablated],
   );
   const nameOf = (id: string): string => full.nodes.find((n) => n.id === id)?.label ?? labelOf(ui, id) ?? prettyId(id);

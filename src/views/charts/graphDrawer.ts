@@ -104,10 +104,14 @@ function place(opts: GraphDrawOptions): Placed[] {
   });
 }
 
+function fillOf(n: Placed, maxAttr: number): string {
+  const colourOf = n.shape === 'output' ? n.value : n.attribution;
+  return n.ablated ? '#f3f4f6' : n.shape === 'input' ? '#e5e7eb' : signColour(colourOf / (n.shape === 'output' ? Math.max(1, Math.abs(n.value)) : maxAttr));
+}
+
 function drawShape(g: d3.Selection<SVGGElement, Placed, null, undefined>, n: Placed, maxAttr: number, opts: GraphDrawOptions): void {
   g.selectAll('*').remove();
-  const colourOf = n.shape === 'output' ? n.value : n.attribution;
-  const fill = n.ablated ? '#f3f4f6' : n.shape === 'input' ? '#e5e7eb' : signColour(colourOf / (n.shape === 'output' ? Math.max(1, Math.abs(n.value)) : maxAttr));
+  const fill = fillOf(n, maxAttr);
   const selected = opts.selected === n.id;
   const grouped = opts.groupSel.includes(n.id);
   const stroke = selected ? INK : grouped ? GROUP : n.ablated ? MUTED : '#374151';
@@ -132,21 +136,41 @@ function drawShape(g: d3.Selection<SVGGElement, Placed, null, undefined>, n: Pla
   const reach = Math.max(r, k + 1);
   const tx = side ? reach + (n.shape === 'supernode' ? 9 : 4) : 0;
   const ty = n.shape === 'output' ? -reach - 6 : side ? 3 : reach + (n.text === 'below2' ? 34 : 12);
-  g.append('text').attr('class', 'node-label').attr('x', tx).attr('y', ty).attr('text-anchor', side ? 'start' : 'middle').attr('font-size', 10)
+  const anchor = side ? 'start' : 'middle';
+  const labelText = n.shape === 'output' ? `${n.label} = ${fmt(n.value)}` : n.ablated ? `${n.label} off` : n.label;
+  g.append('text').attr('class', 'node-label').attr('x', tx).attr('y', ty).attr('text-anchor', anchor).attr('font-size', 10)
     .attr('fill', n.ablated ? MUTED : INK).attr('text-decoration', n.ablated ? 'line-through' : null)
-    .text(n.shape === 'output' ? `${n.label} = ${fmt(n.value)}` : n.ablated ? `${n.label} off` : n.label);
+    .text(labelText);
+  // The node's extent, estimated rather than measured (getBBox forces a layout per node).
+  const half = n.shape === 'supernode' ? r + 6 : Math.max(r, k);
+  const box = { x0: -half, x1: Math.max(half, n.pinned ? r * 0.8 + 3.2 : 0), y0: -Math.max(r, k, n.pinned ? r * 0.8 + 3.2 : 0), y1: Math.max(r, k) };
+  const textBox = (text: string, y: number): void => {
+    const w = textWidth(text);
+    const x0 = anchor === 'start' ? tx : tx - w / 2;
+    box.x0 = Math.min(box.x0, x0);
+    box.x1 = Math.max(box.x1, x0 + w);
+    box.y0 = Math.min(box.y0, y - 10);
+    box.y1 = Math.max(box.y1, y + 3);
+  };
+  textBox(labelText, ty);
   // Ground truth on one line: what the decoder writes, then "≈ e" where r ≥ MATCH_MIN.
   const strong = n.shape === 'feature' && matchStrength(n.match) === 'strong';
   if (n.shape === 'feature' && (n.writes || strong)) {
-    const t = g.append('text').attr('class', 'node-match').attr('x', tx).attr('y', ty + 11).attr('text-anchor', side ? 'start' : 'middle').attr('font-size', 10);
+    const t = g.append('text').attr('class', 'node-match').attr('x', tx).attr('y', ty + 11).attr('text-anchor', anchor).attr('font-size', 10);
     if (n.writes) t.append('tspan').attr('class', 'node-writes').attr('fill', MUTED).text(n.writes.label);
-    if (strong && n.match) t.append('tspan').attr('fill', '#047857').attr('font-weight', 600).text(`${n.writes ? ' · ' : ''}${n.match.label}`);
+    const matchText = strong && n.match ? `${n.writes ? ' · ' : ''}${n.match.label}` : '';
+    if (matchText) t.append('tspan').attr('fill', '#047857').attr('font-weight', 600).text(matchText);
+    textBox(`${n.writes?.label ?? ''}${matchText}`, ty + 11);
   }
   // One transparent box under everything, so the whole node (text too) takes the pointer, and
   // a click at its centre (as Playwright clicks) lands on it.
-  const box = (g.node() as SVGGElement).getBBox();
   g.insert('rect', ':first-child').attr('class', 'node-hit').attr('fill', 'transparent')
-    .attr('x', box.x - 2).attr('y', box.y - 2).attr('width', box.width + 4).attr('height', box.height + 4);
+    .attr('x', box.x0 - 2).attr('y', box.y0 - 2).attr('width', box.x1 - box.x0 + 4).attr('height', box.y1 - box.y0 + 4);
+}
+
+/** Estimated width of 10 px system-ui text: a little wider than the average glyph, so the hit box covers it. */
+function textWidth(text: string): number {
+  return text.length * 6;
 }
 
 function edgePath(s: Placed, t: Placed): string {
@@ -229,9 +253,14 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
           const s = placed.get(e.source) as Placed;
           const t = placed.get(e.target) as Placed;
           const d = edgePath(s, t);
+          const stroke = e.weight >= 0 ? POSITIVE : NEGATIVE;
+          // Widths to a hundredth of a pixel; attributes set only when they change (each set restyles).
+          const width = (0.6 + (5.4 * Math.abs(e.weight)) / maxW).toFixed(2);
+          const look = `${d}|${stroke}|${width}`;
+          if (this.dataset.look === look) return;
+          this.dataset.look = look;
           const g = d3.select(this);
-          g.select('.edge-line').attr('d', d).attr('stroke', e.weight >= 0 ? POSITIVE : NEGATIVE)
-            .attr('stroke-width', 0.6 + (5.4 * Math.abs(e.weight)) / maxW).attr('stroke-opacity', 0.7);
+          g.select('.edge-line').attr('d', d).attr('stroke', stroke).attr('stroke-width', width).attr('stroke-opacity', 0.7);
           g.select('.edge-hit').attr('d', d);
         });
 
@@ -273,8 +302,10 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
         .attr('aria-label', (n) => opts.nodeLines(n).slice(0, 2).join(', '))
         .each(function (n) {
           // Redrawn only when its look changes: replacing children under the pointer would eat its events.
-          const look = [n.shape, n.text, n.label, n.match?.label, n.match?.r, n.writes?.label, n.value, n.attribution, n.r, n.ablated, n.pinned, maxAttr,
-            opts.selected === n.id, opts.groupSel.includes(n.id)].join('|');
+          // What the drawing shows (the output's printed value, the fill, the radius to 0.1 px), not the raw
+          // numbers, so a snapshot that moves values a little does not rebuild every node.
+          const look = [n.shape, n.text, n.label, n.match?.label, matchStrength(n.match), n.writes?.label, n.shape === 'output' ? fmt(n.value) : '',
+            fillOf(n, maxAttr), n.r.toFixed(1), n.ablated, n.pinned, opts.selected === n.id, opts.groupSel.includes(n.id)].join('|');
           if (this.dataset.look === look) return;
           this.dataset.look = look;
           drawShape(d3.select(this), n, maxAttr, opts);
