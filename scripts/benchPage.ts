@@ -20,6 +20,9 @@ const hash = /(^|&)speed=/.test(asked) ? asked : `${asked}&speed=max`;
 const seconds = option('--seconds') === undefined ? null : Number(option('--seconds'));
 const dist = option('--dist') ?? 'dist';
 const view = option('--view');
+const port = Number(option('--port') ?? 4180);
+/** `--profile FILE`: a CDP CPU profile of the page's main thread over the measured window (last run). */
+const profileFile = option('--profile');
 if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
   console.error('bench:page: --runs must be an integer from 1 to 20');
   process.exit(2);
@@ -42,7 +45,7 @@ interface PageFigures {
   tasksOver50: number;
 }
 
-const server = await preview({ build: { outDir: dist }, preview: { port: 4180, host: '127.0.0.1', strictPort: true }, logLevel: 'silent' });
+const server = await preview({ build: { outDir: dist }, preview: { port, host: '127.0.0.1', strictPort: true }, logLevel: 'silent' });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
@@ -54,9 +57,15 @@ try {
     const page = await context.newPage();
     // A string, not a function: tsx's transpiler would wrap a function's inner functions in helpers the page lacks.
     await page.addInitScript(PROBE);
-    await page.goto(`http://127.0.0.1:4180/#${hash}`);
+    await page.goto(`http://127.0.0.1:${port}/#${hash}`);
     await page.waitForSelector('[data-testid="status"][data-value="training"]', { timeout: 60_000 });
     if (view) await page.getByTestId(view).scrollIntoViewIfNeeded({ timeout: 60_000 });
+    const cdp = profileFile ? await context.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
     const trainingFrom = await page.evaluate(() => performance.now());
     if (seconds === null) await page.waitForSelector('[data-testid="status"][data-value="done"]', { timeout: 120_000 });
     else await page.waitForTimeout(seconds * 1000);
@@ -73,6 +82,11 @@ try {
       };
     }, trainingFrom);
     results.push(figures);
+    if (cdp && profileFile) {
+      const { profile } = await cdp.send('Profiler.stop');
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(profileFile, JSON.stringify(profile));
+    }
     await context.close();
   }
 } finally {

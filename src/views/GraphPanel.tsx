@@ -53,7 +53,8 @@ export function GraphPanel({ kind, model, graph, matches, writes, scale, onHighl
   );
   // Every node of this input's graph, unpruned: what the card and edge names look up.
   const full = useMemo(
-    () => displayGraph({ kind, graph, pruned: { nodes: graph.nodes, edges: graph.edges }, ui: { ...ui, hidden: [] }, pinnedOnly: false, matches, writes, ablated }),
+    // Nodes only: nothing reads its edges, and summing all F² unpruned edges per snapshot is slow at large F.
+    () => displayGraph({ kind, graph, pruned: { nodes: graph.nodes, edges: [] }, ui: { ...ui, hidden: [] }, pinnedOnly: false, matches, writes, ablated }),
     [kind, graph, ui, matches, writes, ablated],
   );
   const nameOf = (id: string): string => full.nodes.find((n) => n.id === id)?.label ?? labelOf(ui, id) ?? prettyId(id);
@@ -94,14 +95,21 @@ export function GraphPanel({ kind, model, graph, matches, writes, scale, onHighl
   useLayoutEffect(() => {
     live.current = latest;
   });
+  // Redrawn only when what it draws changes, and in a task of its own, so the graphs beside it
+  // and the render that computed them do not add up to one long main-thread task.
+  const title = `${KIND} attribution graph · input ${graph.input}`;
   useEffect(() => {
+    const timer = window.setTimeout(() => draw(), 0);
+    return () => window.clearTimeout(timer);
+  }, [display, selected, groupSel, scale, title, graph.layers]);
+  const draw = (): void => {
     const cur = live.current;
     drawer.current?.update({
       nodes: cur.display.nodes,
       edges: cur.display.edges,
       rows: cur.display.rows,
       rowNames: cur.rowNames,
-      title: `${KIND} attribution graph · input ${graph.input}`,
+      title,
       selected: cur.selected,
       groupSel: cur.groupSel,
       // Through `live`, so handlers always see this render's state without rebuilding the drawer.
@@ -111,7 +119,7 @@ export function GraphPanel({ kind, model, graph, matches, writes, scale, onHighl
       edgeLines: (e) => live.current.edgeLines(e),
       scale: cur.scale,
     });
-  });
+  };
 
   const emptyLayers = Array.from({ length: graph.layers }, (_, l) => l).filter((l) => l > 0 && !graph.nodes.some((n) => n.kind === 'feature' && n.layer === l));
   const selectedNode = selected === null ? null : (full.nodes.find((n) => n.id === selected && !ui.hidden.includes(n.id)) ?? null);

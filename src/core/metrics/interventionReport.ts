@@ -82,7 +82,9 @@ export function interventionReport(
     members: members.map(({ tc, extra }) => {
       // The baseline is the replacement's own un-intervened chained run (SPEC §4).
       const clean = replacementForward(tc, data, model);
-      const r = replacementForward(tc, data, model, { ...extra, cuts, ablations });
+      // With nothing applied the intervened run is the clean one: skip running it twice.
+      const none = cuts.length === 0 && ablations.length === 0 && (extra?.features?.length ?? 0) === 0 && (extra?.pairsOff?.length ?? 0) === 0;
+      const r = none ? clean : replacementForward(tc, data, model, { ...extra, cuts, ablations });
       const classes = outputClasses(model, r.resid);
       const effect = effectOf(truth, baseClasses, outputClasses(model, clean.resid), classes);
       return {

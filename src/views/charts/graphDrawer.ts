@@ -69,6 +69,9 @@ interface Placed extends DisplayNode {
   text: 'side' | 'below' | 'below2';
 }
 
+/** Above this many edges a graph draws its edges on a canvas (see createGraphDrawer). */
+export const DENSE_EDGES = 600;
+
 /** Below this spacing between nodes of a row, labels go underneath, staggered. */
 const CROWDED = 84;
 
@@ -104,10 +107,14 @@ function place(opts: GraphDrawOptions): Placed[] {
   });
 }
 
+function fillOf(n: Placed, maxAttr: number): string {
+  const colourOf = n.shape === 'output' ? n.value : n.attribution;
+  return n.ablated ? '#f3f4f6' : n.shape === 'input' ? '#e5e7eb' : signColour(colourOf / (n.shape === 'output' ? Math.max(1, Math.abs(n.value)) : maxAttr));
+}
+
 function drawShape(g: d3.Selection<SVGGElement, Placed, null, undefined>, n: Placed, maxAttr: number, opts: GraphDrawOptions): void {
   g.selectAll('*').remove();
-  const colourOf = n.shape === 'output' ? n.value : n.attribution;
-  const fill = n.ablated ? '#f3f4f6' : n.shape === 'input' ? '#e5e7eb' : signColour(colourOf / (n.shape === 'output' ? Math.max(1, Math.abs(n.value)) : maxAttr));
+  const fill = fillOf(n, maxAttr);
   const selected = opts.selected === n.id;
   const grouped = opts.groupSel.includes(n.id);
   const stroke = selected ? INK : grouped ? GROUP : n.ablated ? MUTED : '#374151';
@@ -132,21 +139,41 @@ function drawShape(g: d3.Selection<SVGGElement, Placed, null, undefined>, n: Pla
   const reach = Math.max(r, k + 1);
   const tx = side ? reach + (n.shape === 'supernode' ? 9 : 4) : 0;
   const ty = n.shape === 'output' ? -reach - 6 : side ? 3 : reach + (n.text === 'below2' ? 34 : 12);
-  g.append('text').attr('class', 'node-label').attr('x', tx).attr('y', ty).attr('text-anchor', side ? 'start' : 'middle').attr('font-size', 10)
+  const anchor = side ? 'start' : 'middle';
+  const labelText = n.shape === 'output' ? `${n.label} = ${fmt(n.value)}` : n.ablated ? `${n.label} off` : n.label;
+  g.append('text').attr('class', 'node-label').attr('x', tx).attr('y', ty).attr('text-anchor', anchor).attr('font-size', 10)
     .attr('fill', n.ablated ? MUTED : INK).attr('text-decoration', n.ablated ? 'line-through' : null)
-    .text(n.shape === 'output' ? `${n.label} = ${fmt(n.value)}` : n.ablated ? `${n.label} off` : n.label);
+    .text(labelText);
+  // The node's extent, estimated rather than measured (getBBox forces a layout per node).
+  const half = n.shape === 'supernode' ? r + 6 : Math.max(r, k);
+  const box = { x0: -half, x1: Math.max(half, n.pinned ? r * 0.8 + 3.2 : 0), y0: -Math.max(r, k, n.pinned ? r * 0.8 + 3.2 : 0), y1: Math.max(r, k) };
+  const textBox = (text: string, y: number): void => {
+    const w = textWidth(text);
+    const x0 = anchor === 'start' ? tx : tx - w / 2;
+    box.x0 = Math.min(box.x0, x0);
+    box.x1 = Math.max(box.x1, x0 + w);
+    box.y0 = Math.min(box.y0, y - 10);
+    box.y1 = Math.max(box.y1, y + 3);
+  };
+  textBox(labelText, ty);
   // Ground truth on one line: what the decoder writes, then "≈ e" where r ≥ MATCH_MIN.
   const strong = n.shape === 'feature' && matchStrength(n.match) === 'strong';
   if (n.shape === 'feature' && (n.writes || strong)) {
-    const t = g.append('text').attr('class', 'node-match').attr('x', tx).attr('y', ty + 11).attr('text-anchor', side ? 'start' : 'middle').attr('font-size', 10);
+    const t = g.append('text').attr('class', 'node-match').attr('x', tx).attr('y', ty + 11).attr('text-anchor', anchor).attr('font-size', 10);
     if (n.writes) t.append('tspan').attr('class', 'node-writes').attr('fill', MUTED).text(n.writes.label);
-    if (strong && n.match) t.append('tspan').attr('fill', '#047857').attr('font-weight', 600).text(`${n.writes ? ' · ' : ''}${n.match.label}`);
+    const matchText = strong && n.match ? `${n.writes ? ' · ' : ''}${n.match.label}` : '';
+    if (matchText) t.append('tspan').attr('fill', '#047857').attr('font-weight', 600).text(matchText);
+    textBox(`${n.writes?.label ?? ''}${matchText}`, ty + 11);
   }
   // One transparent box under everything, so the whole node (text too) takes the pointer, and
   // a click at its centre (as Playwright clicks) lands on it.
-  const box = (g.node() as SVGGElement).getBBox();
   g.insert('rect', ':first-child').attr('class', 'node-hit').attr('fill', 'transparent')
-    .attr('x', box.x - 2).attr('y', box.y - 2).attr('width', box.width + 4).attr('height', box.height + 4);
+    .attr('x', box.x0 - 2).attr('y', box.y0 - 2).attr('width', box.x1 - box.x0 + 4).attr('height', box.y1 - box.y0 + 4);
+}
+
+/** Estimated width of 10 px system-ui text: a little wider than the average glyph, so the hit box covers it. */
+function textWidth(text: string): number {
+  return text.length * 6;
 }
 
 function edgePath(s: Placed, t: Placed): string {
@@ -184,10 +211,78 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
   const title = svg.append('text').attr('x', 6).attr('y', 16).attr('font-size', 12).attr('font-weight', 600).attr('fill', INK);
   const rowsG = svg.append('g').attr('class', 'rows');
   const edgesG = svg.append('g').attr('class', 'edges');
+  // Dense graphs (thousands of edges at large widths) draw their edges on a canvas under the nodes:
+  // thousands of SVG paths restyled per snapshot would stall the page. Export rebuilds them as SVG.
+  const fo = svg.append('foreignObject').attr('class', 'edge-canvas').attr('x', 0).attr('y', 0).style('display', 'none');
+  const canvas = fo.append('xhtml:canvas').node() as HTMLCanvasElement;
   const nodesG = svg.append('g').attr('class', 'nodes');
   let legendDrawn = false;
+  /** The edges drawn on the canvas (dense mode), with their geometry; empty when drawn as SVG. */
+  let dense: { e: DisplayEdge; s: Placed; t: Placed; stroke: string; width: number }[] = [];
+  let focus: string | null = null;
+
+  const paintCanvas = (height: number): void => {
+    const k = 2;
+    if (canvas.width !== WIDTH * k || canvas.height !== height * k) {
+      canvas.width = WIDTH * k;
+      canvas.height = height * k;
+      canvas.style.width = `${WIDTH}px`;
+      canvas.style.height = `${height}px`;
+    }
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(k, 0, 0, k, 0, 0);
+    ctx.clearRect(0, 0, WIDTH, height);
+    for (const { e, s, t, stroke, width } of dense) {
+      const y0 = s.y - s.r;
+      const y1 = t.y + t.r;
+      const my = (y0 + y1) / 2;
+      ctx.globalAlpha = 0.7 * (focus === null || e.source === focus || e.target === focus ? 1 : 0.12);
+      ctx.strokeStyle = stroke;
+      ctx.lineWidth = width;
+      ctx.beginPath();
+      ctx.moveTo(s.x, y0);
+      ctx.bezierCurveTo(s.x, my, t.x, my, t.x, y1);
+      ctx.stroke();
+    }
+  };
+  /** The dense edge nearest a point in SVG units, within 4.5 units (the SVG hit path's half width). */
+  const nearestEdge = (px: number, py: number): DisplayEdge | null => {
+    let best: DisplayEdge | null = null;
+    let bestD = 4.5 * 4.5;
+    for (const { e, s, t } of dense) {
+      const y0 = s.y - s.r;
+      const y1 = t.y + t.r;
+      if (py < Math.min(y0, y1) - 5 || py > Math.max(y0, y1) + 5) continue;
+      const my = (y0 + y1) / 2;
+      for (let i = 0; i <= 24; i++) {
+        const u = i / 24;
+        const a = (1 - u) ** 3, b = 3 * (1 - u) ** 2 * u, c = 3 * (1 - u) * u * u, d = u ** 3;
+        const x = (a + b) * s.x + (c + d) * t.x;
+        const y = a * y0 + (b + c) * my + d * y1;
+        const dd = (x - px) ** 2 + (y - py) ** 2;
+        if (dd < bestD) {
+          bestD = dd;
+          best = e;
+        }
+      }
+    }
+    return best;
+  };
+  d3.select(canvas)
+    .on('pointermove', (ev: PointerEvent) => {
+      const m = (svg.node() as SVGSVGElement).getScreenCTM();
+      if (!m || !current) return;
+      const p = new DOMPoint(ev.clientX, ev.clientY).matrixTransform(m.inverse());
+      const e = nearestEdge(p.x, p.y);
+      if (e) showTooltip(ev.clientX, ev.clientY, current.edgeLines(e));
+      else hideTooltip();
+    })
+    .on('pointerleave', hideTooltip);
 
   const focusEdges = (id: string | null): void => {
+    focus = id;
+    if (dense.length > 0) paintCanvas(Number(svg.attr('height')));
     edgesG.selectAll<SVGGElement, DisplayEdge>('g.edge').attr('opacity', (e) => (id === null || e.source === id || e.target === id ? 1 : 0.12));
   };
 
@@ -215,7 +310,17 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
         .attr('y1', (_, row) => TOP + (opts.rows - 1 - row) * ROW_H + 12).attr('y2', (_, row) => TOP + (opts.rows - 1 - row) * ROW_H + 12);
 
       const drawn = opts.edges.filter((e) => placed.has(e.source) && placed.has(e.target));
-      edgesG.selectAll<SVGGElement, DisplayEdge>('g.edge').data(drawn, (e) => `${e.source}>${e.target}`)
+      if (drawn.length > DENSE_EDGES) {
+        dense = drawn.map((e) => ({ e, s: placed.get(e.source) as Placed, t: placed.get(e.target) as Placed, stroke: e.weight >= 0 ? POSITIVE : NEGATIVE,
+          width: 0.6 + (5.4 * Math.abs(e.weight)) / maxW }));
+        edgesG.selectAll('g.edge').remove();
+        fo.attr('width', WIDTH).attr('height', height).style('display', null);
+        paintCanvas(height);
+      } else {
+        dense = [];
+        fo.style('display', 'none');
+      }
+      edgesG.selectAll<SVGGElement, DisplayEdge>('g.edge').data(dense.length > 0 ? [] : drawn, (e) => `${e.source}>${e.target}`)
         .join((enter) => {
           const g = enter.append('g').attr('class', 'edge');
           g.append('path').attr('class', 'edge-line').attr('fill', 'none');
@@ -229,10 +334,20 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
           const s = placed.get(e.source) as Placed;
           const t = placed.get(e.target) as Placed;
           const d = edgePath(s, t);
-          const g = d3.select(this);
-          g.select('.edge-line').attr('d', d).attr('stroke', e.weight >= 0 ? POSITIVE : NEGATIVE)
-            .attr('stroke-width', 0.6 + (5.4 * Math.abs(e.weight)) / maxW).attr('stroke-opacity', 0.7);
-          g.select('.edge-hit').attr('d', d);
+          const stroke = e.weight >= 0 ? POSITIVE : NEGATIVE;
+          // Widths to a tenth of a pixel; attributes set only when they change (each set restyles).
+          const width = (0.6 + (5.4 * Math.abs(e.weight)) / maxW).toFixed(1);
+          const look = `${d}|${stroke}|${width}`;
+          if (this.dataset.look === look) return;
+          this.dataset.look = look;
+          // The line and its hit path, in the order enter appended them.
+          const line = this.firstElementChild as SVGPathElement;
+          const hit = this.lastElementChild as SVGPathElement;
+          line.setAttribute('d', d);
+          line.setAttribute('stroke', stroke);
+          line.setAttribute('stroke-width', width);
+          line.setAttribute('stroke-opacity', '0.7');
+          hit.setAttribute('d', d);
         });
 
       nodesG.selectAll<SVGGElement, Placed>('g.node').data(list, (n) => n.id)
@@ -273,14 +388,34 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
         .attr('aria-label', (n) => opts.nodeLines(n).slice(0, 2).join(', '))
         .each(function (n) {
           // Redrawn only when its look changes: replacing children under the pointer would eat its events.
-          const look = [n.shape, n.text, n.label, n.match?.label, n.match?.r, n.writes?.label, n.value, n.attribution, n.r, n.ablated, n.pinned, maxAttr,
-            opts.selected === n.id, opts.groupSel.includes(n.id)].join('|');
+          // What the drawing shows (the output's printed value, the fill, the radius to 0.1 px), not the raw
+          // numbers, so a snapshot that moves values a little does not rebuild every node.
+          const look = [n.shape, n.text, n.label, n.match?.label, matchStrength(n.match), n.writes?.label, n.shape === 'output' ? fmt(n.value) : '',
+            fillOf(n, maxAttr), n.r.toFixed(1), n.ablated, n.pinned, opts.selected === n.id, opts.groupSel.includes(n.id)].join('|');
           if (this.dataset.look === look) return;
           this.dataset.look = look;
           drawShape(d3.select(this), n, maxAttr, opts);
         });
     },
-    svg: () => svg.node() as SVGSVGElement,
+    svg() {
+      const node = svg.node() as SVGSVGElement;
+      if (dense.length === 0) return node;
+      // The canvas does not travel in an SVG file: the copy gets the edges as paths.
+      const copy = node.cloneNode(true) as SVGSVGElement;
+      copy.querySelector('foreignObject.edge-canvas')?.remove();
+      const g = copy.querySelector('g.edges');
+      for (const { s, t, stroke, width } of dense) {
+        const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+        path.setAttribute('class', 'edge-line');
+        path.setAttribute('fill', 'none');
+        path.setAttribute('d', edgePath(s, t));
+        path.setAttribute('stroke', stroke);
+        path.setAttribute('stroke-width', width.toFixed(1));
+        path.setAttribute('stroke-opacity', '0.7');
+        g?.appendChild(path);
+      }
+      return copy;
+    },
     destroy() {
       hideTooltip();
       svg.remove();

@@ -51,11 +51,12 @@ const LEGEND_W = 58;
 const DIM_OPACITY = 0.4;
 const MUTED_OPACITY = 0.3;
 /**
- * Past this many cells (features=256 gives 256 × 16 and more per map) the cells are painted on
- * one canvas instead of one SVG rect each: recolouring thousands of rects per snapshot is style
- * and layout work on the main thread, a canvas repaint is one pass of fillRect.
+ * Past this many cells (features=256 gives 256 × 16 and more per map; its alive-only weight maps
+ * some 200 × 9) the cells are painted on one canvas instead of one SVG rect each: recolouring
+ * thousands of rects per snapshot is style and layout work on the main thread, a canvas repaint
+ * is one pass of fillRect. The defaults (32 features, 16 inputs: 512 cells at most) stay SVG.
  */
-export const DENSE_CELLS = 2048;
+export const DENSE_CELLS = 1024;
 let gradientId = 0;
 
 /** Row height by row count: roomy for a few features, compact for 32. */
