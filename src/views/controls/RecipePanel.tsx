@@ -41,7 +41,7 @@ const CHOICES: [ChoiceKey, readonly string[], Record<string, string>][] = [
 export function departureText(config: ExperimentConfig): string {
   const keys = presetDepartures(config);
   if (keys.length === 0) return `every recipe option is the ${config.preset} preset's`;
-  const preset = presetValues(config.preset);
+  const preset = presetValues(config.preset, config.circuit);
   return `departs from ${config.preset} in: ${keys.map((k) => `${RECIPE_LABELS[k]} ${String(config[k])} (preset ${String(preset[k])})`).join(', ')}`;
 }
 
@@ -57,7 +57,7 @@ export function RecipePanel() {
           data-testid="preset"
           value={config.preset}
           aria-describedby="preset-departures"
-          onChange={(e) => setConfig(presetValues(e.target.value as PresetName))}
+          onChange={(e) => setConfig(presetValues(e.target.value as PresetName, config.circuit))}
         >
           {PRESETS.map((p) => (
             <option key={p} value={p}>
