@@ -19,6 +19,13 @@ test('a compiled circuit opens at its own λ; the write-up model keeps 0.3; a se
   await expect(page).toHaveURL(/circuit=/);
   await expect(page.getByTestId('lambda')).toHaveValue('0.15');
   expect(page.url()).not.toContain('lambda=');
+  for (const [w, h] of [[1440, 900], [390, 844]]) {
+    await page.setViewportSize({ width: w, height: h });
+    const panel = page.getByRole('region', { name: 'Training settings' });
+    await panel.scrollIntoViewIfNeeded();
+    await panel.screenshot({ path: `e2e/screenshots/circuit-lambda-${w}.png` });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
   // Only the test's short run departs from the preset: λ 0.15 is this circuit's own.
   await expect(page.getByTestId('preset-departures')).toHaveAttribute('data-value', 'steps');
 

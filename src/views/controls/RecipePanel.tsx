@@ -3,7 +3,7 @@
  * preset sets every option; an option changed afterwards is listed as a departure from it.
  */
 import {
-  DATA_LAYOUTS, INIT_SCHEMES, PREACT_FORMS, PRESETS, REDUCTIONS, STRAIGHT_THROUGH, THETA_PARAMS,
+  COMPILED_CIRCUIT_TRAIN, DATA_LAYOUTS, DEFAULT_TRAIN, INIT_SCHEMES, PREACT_FORMS, PRESETS, REDUCTIONS, STRAIGHT_THROUGH, THETA_PARAMS,
   presetDepartures, presetValues, type ExperimentConfig, type PresetName, type RecipeKey,
 } from '../../core/config.ts';
 import { useStore } from '../../state/store.ts';
@@ -14,7 +14,7 @@ const PRESET_TEXT: Record<PresetName, string> = {
   'write-up': "write-up (the authors' recipe)",
 };
 const PRESET_HINT: Record<PresetName, string> = {
-  spec: 'SPEC §2 calibration: l1, λ 0.3, 15,000 steps; it reproduces the collapse.',
+  spec: `SPEC §2 calibration: l1, λ ${DEFAULT_TRAIN.lambda} (${COMPILED_CIRCUIT_TRAIN.lambda} on a compiled circuit), 15,000 steps; it reproduces the collapse.`,
   'write-up': "the write-up authors' recipe and data: tanh c 1, λ 0.018, a mean over 110 padded dims, the as-trained layout.",
 };
 
