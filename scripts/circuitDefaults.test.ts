@@ -14,11 +14,11 @@ describe('circuit-dependent defaults (CLI)', () => {
     expect(lambdaOf()).toBe(0.3);
     expect(lambdaOf('--circuit', 'xor-and')).toBe(0.3);
     expect(lambdaOf('--circuit', 'superposition')).toBe(0.3);
-    expect(lambdaOf('--circuit', 'depth-3')).toBe(0.15);
-    expect(lambdaOf('--circuit', SEVEN)).toBe(0.15);
+    expect(lambdaOf('--circuit', 'depth-3')).toBe(0.1);
+    expect(lambdaOf('--circuit', SEVEN)).toBe(0.1);
     expect(lambdaOf('--circuit', SEVEN, '--lambda', '0.3')).toBe(0.3);
     expect(lambdaOf('--lambda', '0.3', '--circuit', 'depth-4')).toBe(0.3);
     expect(lambdaOf('--preset', 'write-up', '--circuit', 'depth-3')).toBe(0.018);
-    expect(lambdaOf('--preset', 'spec', '--circuit', 'depth-3')).toBe(0.15);
+    expect(lambdaOf('--preset', 'spec', '--circuit', 'depth-3')).toBe(0.1);
   });
 });
