@@ -12,6 +12,13 @@ import { PRESETS, modelForCircuit } from '../src/core/model/presets.ts';
 import { quote } from '../src/core/text.ts';
 import type { CliResult } from './cliOptions.ts';
 
+/** The formula (or reserved id) `--circuit TEXT` stands for: a preset id becomes its formula. */
+export function circuitFormula(text: string): string {
+  const t = text.trim();
+  const id = t.startsWith('preset:') ? t.slice('preset:'.length) : t;
+  return PRESETS.find((p) => p.id === id)?.formula ?? t;
+}
+
 /** The model `--circuit TEXT` names, or a one-line message naming --circuit (and the position of a formula's mistake). */
 export function resolveCircuit(text: string): CliResult<BaseModel> {
   const t = text.trim();

@@ -11,6 +11,7 @@ import {
 } from '../src/core/config.ts';
 import { quote } from '../src/core/text.ts';
 import { MAX_CIRCUIT_LENGTH, readNumber } from '../src/state/url.ts';
+import { circuitFormula } from './circuitOption.ts';
 
 export type CliResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -141,12 +142,14 @@ export function parseCliOptions(argv: readonly string[]): CliResult<CliOptions> 
   if (!args.ok) return args;
   const a = args.value;
   const config: TrainConfig = { ...DEFAULT_TRAIN };
-  // The preset sets every recipe option first; each explicit option then wins over it.
+  // The preset (spec unless named) sets every recipe option first, for the circuit trained on
+  // (a compiled one has its own λ); each explicit option then wins over it.
+  const formula = circuitFormula(a.get('circuit') ?? '');
   if (a.has('preset')) {
     const preset = readChoice('preset', a.get('preset')!, PRESETS);
     if (!preset.ok) return preset;
-    Object.assign(config, presetValues(preset.value));
-  }
+    Object.assign(config, presetValues(preset.value, formula));
+  } else Object.assign(config, presetValues('spec', formula));
   const bad = readNumbers(a, config);
   if (bad) return { ok: false, message: bad };
 

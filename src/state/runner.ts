@@ -21,7 +21,7 @@ import { initialPace, PACE_KEY, speedFor, type Pace } from './pace.ts';
 function loadGraphStateSafe(text: string | null): string[] {
   return loadGraphState(text ?? '').map((p) => `graph: ${p}`);
 }
-import { useStore } from './store.ts';
+import { lambdaForCircuit, useStore } from './store.ts';
 import { uploadFlow, type UploadFlow } from './uploads.ts';
 
 /** Renders per second while snapshots stream in. */
@@ -168,7 +168,7 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     const built = modelForCircuit(first.config.circuit);
     if (!built.ok) {
       const problems = [...first.problems, ...graphProblems, `circuit: ${built.message}; using the write-up's model.`];
-      return open(xorAndModel(), { ...first.config, circuit: '', cuts: [] }, problems);
+      return open(xorAndModel(), { ...first.config, circuit: '', cuts: [], lambda: lambdaForCircuit(first.config, '') }, problems);
     }
     const m = built.value;
     const { config, problems } = parseHash(hash, m.dimNames, m.layers.length, m.n);

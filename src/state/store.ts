@@ -3,7 +3,7 @@
  * the URL), the run (status and snapshot history from the worker) and the selection.
  */
 import { create } from 'zustand';
-import { DEFAULT_EXPERIMENT, type Cut, type ExperimentConfig, type TrainConfig, type TranscoderKind } from '../core/config.ts';
+import { DEFAULT_EXPERIMENT, presetValues, type Cut, type ExperimentConfig, type TrainConfig, type TranscoderKind } from '../core/config.ts';
 import type { EngineName } from '../core/engine.ts';
 import type { Ablation, BaseModel } from '../core/model/baseModel.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
@@ -111,6 +111,11 @@ function describeChange(before: ExperimentConfig, after: ExperimentConfig): stri
   return `${parts.join(', ')}: the run restarted from seed ${after.seed}.`;
 }
 
+/** λ on moving to circuit `next`: the new circuit's default where λ is the old one's default, else the user's λ. */
+export function lambdaForCircuit(config: ExperimentConfig, next: string): number {
+  return config.lambda === presetValues(config.preset, config.circuit).lambda ? presetValues(config.preset, next).lambda : config.lambda;
+}
+
 /** Choosing a circuit leaves an uploaded model (the worker's client does the same). */
 function leaveUpload(before: ExperimentConfig, after: ExperimentConfig): Partial<ModelSlice> {
   return before.circuit !== after.circuit ? { uploadedModel: null } : {};
@@ -192,7 +197,7 @@ export const useStore = create<Store>()((set, get) => ({
     set({
       uploadedModel: upload,
       // One update: no render may pair the new model with the old run's snapshots or cuts.
-      config: { ...get().config, circuit: '', cuts: [], input: 0 },
+      config: { ...get().config, circuit: '', cuts: [], input: 0, lambda: lambdaForCircuit(get().config, '') },
       history: [],
       live: null,
       scrubStep: null,

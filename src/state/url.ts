@@ -214,8 +214,9 @@ export function parseHash(
     given.set(key, list);
   }
 
-  // The preset first, so that every explicit key wins over it.
-  const ordered = [...given].sort(([a], [b]) => Number(b === 'preset') - Number(a === 'preset'));
+  // The circuit first (some defaults depend on it), then the preset, so that every explicit key wins over both.
+  const rank = (key: string): number => (key === 'circuit' ? 2 : key === 'preset' ? 1 : 0);
+  const ordered = [...given].sort(([a], [b]) => rank(b) - rank(a));
   for (const [key, raws] of ordered) {
     const field = FIELD_BY_KEY.get(key);
     if (key !== 'v' && !field) {
@@ -287,7 +288,7 @@ function readField(
     case 'preset': {
       const t = value.trim();
       const name = PRESETS.find((p) => p === t);
-      if (name) Object.assign(config, presetValues(name));
+      if (name) Object.assign(config, presetValues(name, config.circuit));
       else problems.push(`preset ${quote(value)} is not one of ${PRESETS.join(', ')}; using ${DEFAULT_EXPERIMENT.preset}`);
       return;
     }
@@ -300,6 +301,8 @@ function readField(
     case 'circuit':
       // Kept as text: the formula parser validates it, and views render it as text, never HTML.
       config.circuit = value;
+      // Read before every other key: the preset's values for this circuit (a compiled one has its own λ).
+      Object.assign(config, presetValues(config.preset, value));
       return;
   }
 }
@@ -311,7 +314,7 @@ function readField(
 export function serializeHash(config: ExperimentConfig, dimNames: readonly string[] = XOR_AND_DIMS): string {
   const parts = [`v=${FORMAT_VERSION}`];
   // Keys are written where they differ from the preset in force (the defaults under `spec`).
-  const base: ExperimentConfig = { ...DEFAULT_EXPERIMENT, ...presetValues(config.preset as PresetName) };
+  const base: ExperimentConfig = { ...DEFAULT_EXPERIMENT, ...presetValues(config.preset as PresetName, config.circuit) };
   for (const field of FIELDS) {
     let text: string | null = null;
     if (field.kind === 'number') {

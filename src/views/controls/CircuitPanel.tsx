@@ -7,7 +7,7 @@ import { useId, useRef, useState } from 'react';
 import { DEFAULT_EXPERIMENT } from '../../core/config.ts';
 import { compileCircuit } from '../../core/model/circuit.ts';
 import { PRESETS, XOR_AND_FORMULA } from '../../core/model/presets.ts';
-import { useStore } from '../../state/store.ts';
+import { lambdaForCircuit, useStore } from '../../state/store.ts';
 import { useModel } from '../../state/useModel.ts';
 import '../depth.css';
 
@@ -62,9 +62,11 @@ export function CircuitPanel() {
     const next = canonical(formula);
     // The write-up's model opens on its TRUE default input; another model on input 0.
     const shown = next === '' ? DEFAULT_EXPERIMENT.input : 0;
-    if (next !== canonical(circuit)) setConfig({ circuit: next, cuts: [], input: shown });
+    // λ follows the circuit's default (a compiled circuit has its own) unless the user set it.
+    const lambda = lambdaForCircuit(useStore.getState().config, next);
+    if (next !== canonical(circuit)) setConfig({ circuit: next, cuts: [], input: shown, lambda });
     // An upload leaves the circuit at '': leaving it for the write-up's model needs a different value, so spell it out.
-    else if (uploaded && next === '') setConfig({ circuit: XOR_AND_FORMULA, cuts: [], input: shown });
+    else if (uploaded && next === '') setConfig({ circuit: XOR_AND_FORMULA, cuts: [], input: shown, lambda });
   };
 
   const layers = model.layers;

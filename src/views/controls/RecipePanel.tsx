@@ -3,7 +3,7 @@
  * preset sets every option; an option changed afterwards is listed as a departure from it.
  */
 import {
-  DATA_LAYOUTS, INIT_SCHEMES, PREACT_FORMS, PRESETS, REDUCTIONS, STRAIGHT_THROUGH, THETA_PARAMS,
+  COMPILED_CIRCUIT_TRAIN, DATA_LAYOUTS, DEFAULT_TRAIN, INIT_SCHEMES, PREACT_FORMS, PRESETS, REDUCTIONS, STRAIGHT_THROUGH, THETA_PARAMS,
   presetDepartures, presetValues, type ExperimentConfig, type PresetName, type RecipeKey,
 } from '../../core/config.ts';
 import { useStore } from '../../state/store.ts';
@@ -14,7 +14,7 @@ const PRESET_TEXT: Record<PresetName, string> = {
   'write-up': "write-up (the authors' recipe)",
 };
 const PRESET_HINT: Record<PresetName, string> = {
-  spec: 'SPEC §2 calibration: l1, λ 0.3, 15,000 steps; it reproduces the collapse.',
+  spec: `SPEC §2 calibration: l1, λ ${DEFAULT_TRAIN.lambda} (${COMPILED_CIRCUIT_TRAIN.lambda} on a compiled circuit), 15,000 steps; it reproduces the collapse.`,
   'write-up': "the write-up authors' recipe and data: tanh c 1, λ 0.018, a mean over 110 padded dims, the as-trained layout.",
 };
 
@@ -41,7 +41,7 @@ const CHOICES: [ChoiceKey, readonly string[], Record<string, string>][] = [
 export function departureText(config: ExperimentConfig): string {
   const keys = presetDepartures(config);
   if (keys.length === 0) return `every recipe option is the ${config.preset} preset's`;
-  const preset = presetValues(config.preset);
+  const preset = presetValues(config.preset, config.circuit);
   return `departs from ${config.preset} in: ${keys.map((k) => `${RECIPE_LABELS[k]} ${String(config[k])} (preset ${String(preset[k])})`).join(', ')}`;
 }
 
@@ -57,7 +57,7 @@ export function RecipePanel() {
           data-testid="preset"
           value={config.preset}
           aria-describedby="preset-departures"
-          onChange={(e) => setConfig(presetValues(e.target.value as PresetName))}
+          onChange={(e) => setConfig(presetValues(e.target.value as PresetName, config.circuit))}
         >
           {PRESETS.map((p) => (
             <option key={p} value={p}>
