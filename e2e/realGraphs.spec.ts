@@ -144,7 +144,9 @@ test('the bee pair: CLT circuit front-loaded, PLT not; hover, keyboard, exports,
   expect(sent.filter((r) => !r.includes(' blob:') && !r.includes(' data:'))).toEqual([]);
 
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.getByTestId('real-depth').scrollIntoViewIfNeeded();
+  // A new width redraws the chart (a fresh SVG): scroll the panel, which stays, then wait for the chart.
+  await page.getByTestId('real-graphs').scrollIntoViewIfNeeded();
+  await expect(page.getByTestId('real-depth')).toBeVisible();
   await page.getByTestId('real-graphs').screenshot({ path: 'e2e/screenshots/real-graphs-390.png' });
   expect(errors).toEqual([]);
 });
