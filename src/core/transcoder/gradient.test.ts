@@ -8,10 +8,10 @@ import { DEFAULT_TRAIN, type NormMode, type PenaltyKind } from '../config.ts';
 import { xorAndModel } from '../model/xorAnd.ts';
 import { modelData, transcoderLayout } from '../run.ts';
 import { CpuTrainer } from './cpuTrainer.ts';
+import { expectGradientMatches } from './gradientCheck.ts';
 import { type TrainOptions } from './training.ts';
 import { initParams } from './init.ts';
 import { jumpReluThetaGrad, kinkDistance, preActivations, referenceLoss, stepThetaGrad } from './loss.ts';
-import { parameterGroups } from './layout.ts';
 
 const model = xorAndModel();
 const data = modelData(model);
@@ -46,22 +46,7 @@ describe('analytic gradient = central finite differences (float64, away from the
       expect(dist).toBeGreaterThan(1e-6);
       const opts: TrainOptions = { ...probe.opts, epsilon: dist / 10 };
       const t = new CpuTrainer(probe.layout, data, opts, probe.params);
-      const loss = t.computeGradient(LAMBDA).loss;
-      expect(loss).toBeCloseTo(referenceLoss(t.layout, t.params, data, opts, LAMBDA).loss, 10);
-      const step = Math.min(1e-6, dist / 10);
-      for (const [group, offset, size] of parameterGroups(t.layout)) {
-        let worst = 0;
-        for (let k = offset; k < offset + size; k++) {
-          const p = Float64Array.from(t.params);
-          p[k] += step;
-          const up = referenceLoss(t.layout, p, data, opts, LAMBDA).loss;
-          p[k] -= 2 * step;
-          const down = referenceLoss(t.layout, p, data, opts, LAMBDA).loss;
-          const fd = (up - down) / (2 * step);
-          worst = Math.max(worst, Math.abs(fd - t.grad[k]) / Math.max(1e-3, Math.abs(fd)));
-        }
-        expect(worst, `${name} ${group}`).toBeLessThan(1e-4);
-      }
+      expectGradientMatches(t, data, opts, LAMBDA, Math.min(1e-6, dist / 10), name);
     });
   }
 });

@@ -10,6 +10,7 @@ import { forward } from '../model/baseModel.ts';
 import { xorAndModel } from '../model/xorAnd.ts';
 import { modelData, transcoderLayout } from '../run.ts';
 import { CpuTrainer } from './cpuTrainer.ts';
+import { expectGradientMatches } from './gradientCheck.ts';
 import { lrAt, reconstructionScale, type TrainOptions } from './training.ts';
 import { arrangeActivations } from './data.ts';
 import { initParams } from './init.ts';
@@ -37,22 +38,7 @@ function checkGradient(probe: CpuTrainer): void {
   const t = new CpuTrainer(probe.layout, data, opts, probe.params);
   // Padded columns at zero add no error and no norm: the reference (model width only) then holds.
   t.padded?.params.fill(0);
-  const loss = t.computeGradient(LAMBDA).loss;
-  expect(loss).toBeCloseTo(referenceLoss(t.layout, t.params, data, opts, LAMBDA).loss, 10);
-  const step = Math.min(1e-6, dist / 10);
-  for (const [group, offset, size] of parameterGroups(t.layout)) {
-    let worst = 0;
-    for (let k = offset; k < offset + size; k++) {
-      const p = Float64Array.from(t.params);
-      p[k] += step;
-      const up = referenceLoss(t.layout, p, data, opts, LAMBDA).loss;
-      p[k] -= 2 * step;
-      const down = referenceLoss(t.layout, p, data, opts, LAMBDA).loss;
-      const fd = (up - down) / (2 * step);
-      worst = Math.max(worst, Math.abs(fd - t.grad[k]) / Math.max(1e-3, Math.abs(fd)));
-    }
-    expect(worst, group).toBeLessThan(1e-4);
-  }
+  expectGradientMatches(t, data, opts, LAMBDA, Math.min(1e-6, dist / 10));
 }
 
 describe('recipe options: analytic gradient = central finite differences (away from the kinks)', () => {
