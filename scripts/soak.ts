@@ -199,7 +199,13 @@ try {
     }
   }
   await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
-  rmSync(profileDir, { recursive: true, force: true });
+  // Chromium's last child processes may still be writing the profile as it closes: retry, and
+  // never let the clean-up of a temporary folder fail the soak.
+  try {
+    rmSync(profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  } catch (e) {
+    console.error(`soak: could not remove ${profileDir} (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 // What Chromium's own log says about crashes and memory.
