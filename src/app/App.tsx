@@ -82,8 +82,7 @@ export function App({ runner }: { runner: RunController }) {
           </div>
           <Table1View {...props} />
           <ModelDiagram {...props} cuts={config.cuts} onToggleCut={toggleCut} />
-          {/* On a cadence too: its report reruns both replacements on every input (4,096 of them at 12 inputs). */}
-          <Cadence props={props} period={500} phase={330} wide render={(p) => <InterventionsView {...p} />} />
+          <InterventionsView {...props} />
           <UploadPanel runner={runner} />
           <Suspense fallback={<Loading />}>
             <Cadence props={props} period={250} phase={130} render={(p) => <CurvesView {...p} />} />
