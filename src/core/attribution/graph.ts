@@ -80,6 +80,21 @@ export function errorId(layer: number): string {
 /** Node id of the output. */
 export const OUTPUT_ID = 'out';
 
+/** A graph's start, shared by the replacements' and the real model's: its input nodes, and `link`, which keeps nonzero edges. */
+export function startGraph(model: BaseModel, x: Float64Array): { nodes: GraphNode[]; edges: GraphEdge[]; link: (source: string, target: string, weight: number) => void; inputIds: string[] } {
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const link = (source: string, target: string, weight: number): void => {
+    if (weight !== 0) edges.push({ source, target, weight });
+  };
+  const inputIds = model.inputDims.map((d) => `in-${model.dimNames[d]}`);
+  model.inputDims.forEach((d, j) => {
+    const label = `${model.dimNames[d]}=${x[j] > 0 ? '+' : ''}${x[j]}`;
+    nodes.push({ id: inputIds[j], kind: 'input', layer: -1, index: d, value: x[j], preActivation: x[j], bias: 0, attribution: 0, label });
+  });
+  return { nodes, edges, link, inputIds };
+}
+
 /** Builds the attribution graph of the replacement model at one input (SPEC §5). */
 export function attributionGraph(
   tc: TrainedTranscoder,
@@ -121,16 +136,7 @@ export function attributionGraph(
   const preAct = rep.read.map((raw, l) => encodeLayer(tc, l, standardize(raw, stats.inStats[l])).h);
   const errors = rep.out.map((y, l) => y.map((v, d) => base.mlpOut[l][d] - v));
 
-  const nodes: GraphNode[] = [];
-  const edges: GraphEdge[] = [];
-  const link = (source: string, target: string, weight: number): void => {
-    if (weight !== 0) edges.push({ source, target, weight });
-  };
-  const inputIds = model.inputDims.map((d) => `in-${model.dimNames[d]}`);
-  model.inputDims.forEach((d, j) => {
-    const label = `${model.dimNames[d]}=${x[j] > 0 ? '+' : ''}${x[j]}`;
-    nodes.push({ id: inputIds[j], kind: 'input', layer: -1, index: d, value: x[j], preActivation: x[j], bias: 0, attribution: 0, label });
-  });
+  const { nodes, edges, link, inputIds } = startGraph(model, x);
   const active: { layer: number; feature: number; a: number; id: string }[] = [];
 
   for (let lt = 0; lt < L; lt++) {

@@ -16,7 +16,7 @@
  */
 import type { Cut } from '../config.ts';
 import { cutMasks, forward, type Ablation, type BaseModel } from '../model/baseModel.ts';
-import { OUTPUT_ID, layerShares, pathAttribution, type AttributionGraph, type GraphEdge, type GraphNode } from './graph.ts';
+import { OUTPUT_ID, layerShares, pathAttribution, startGraph, type AttributionGraph } from './graph.ts';
 
 /** Node id of neuron j of layer l in the real model's graph. */
 export function neuronNodeId(layer: number, neuron: number): string {
@@ -75,16 +75,7 @@ export function realGraph(model: BaseModel, input: number, cuts: readonly Cut[] 
   const masks = cutMasks(L, D, cuts);
   const keys = neuronKeys(model);
 
-  const nodes: GraphNode[] = [];
-  const edges: GraphEdge[] = [];
-  const link = (source: string, target: string, weight: number): void => {
-    if (weight !== 0) edges.push({ source, target, weight });
-  };
-  const inputIds = model.inputDims.map((d) => `in-${model.dimNames[d]}`);
-  model.inputDims.forEach((d, j) => {
-    const label = `${model.dimNames[d]}=${x[j] > 0 ? '+' : ''}${x[j]}`;
-    nodes.push({ id: inputIds[j], kind: 'input', layer: -1, index: d, value: x[j], preActivation: x[j], bias: 0, attribution: 0, label });
-  });
+  const { nodes, edges, link, inputIds } = startGraph(model, x);
   const active: { layer: number; neuron: number; a: number; id: string }[] = [];
   model.layers.forEach((layer, l) => {
     const H = layer.hidden;
