@@ -8,7 +8,8 @@ import { pruneGraph } from '../core/attribution/prune.ts';
 import { exportGraphJson } from '../core/attribution/export.ts';
 import { useStore } from '../state/store.ts';
 import { labelOf, useGraphStore } from '../state/graphStore.ts';
-import { createGraphDrawer, type GraphDrawer, type GraphScale } from './charts/graphDrawer.ts';
+import type { GraphScale } from './charts/graphDrawer.ts';
+import { useGraphDrawer } from './useGraphDrawer.ts';
 import { fmt } from './charts/tooltip.ts';
 import { GraphCard, featureAblationsOf, isAblated } from './GraphCard.tsx';
 import { displayGraph, nodeLines, prettyId, type DisplayEdge, type DisplayNode } from './graphDisplay.ts';
@@ -59,17 +60,7 @@ export function GraphPanel({ kind, model, graph, matches, writes, scale, onHighl
   );
   const nameOf = (id: string): string => full.nodes.find((n) => n.id === id)?.label ?? labelOf(ui, id) ?? prettyId(id);
 
-  const box = useRef<HTMLDivElement>(null);
-  const drawer = useRef<GraphDrawer | null>(null);
-  useEffect(() => {
-    if (!box.current) return;
-    const d = createGraphDrawer(box.current);
-    drawer.current = d;
-    return () => {
-      d.destroy();
-      drawer.current = null;
-    };
-  }, []);
+  const { box, drawer } = useGraphDrawer();
 
   const activate = (id: string, shift: boolean): void => {
     const n = display.nodes.find((x) => x.id === id);

@@ -6,7 +6,8 @@
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { AttributionGraph } from '../core/attribution/graph.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
-import { createGraphDrawer, type GraphDrawer, type GraphScale } from './charts/graphDrawer.ts';
+import type { GraphScale } from './charts/graphDrawer.ts';
+import { useGraphDrawer } from './useGraphDrawer.ts';
 import { fmt } from './charts/tooltip.ts';
 import { realDisplay, realNodeLines, type DisplayEdge } from './graphDisplay.ts';
 import { NO_HIGHLIGHT, type Highlight } from '../state/highlight.ts';
@@ -20,17 +21,7 @@ export interface RealGraphPanelProps {
 
 export function RealGraphPanel({ model, graph, scale, onHighlight }: RealGraphPanelProps) {
   const display = useMemo(() => realDisplay(graph, model), [graph, model]);
-  const box = useRef<HTMLDivElement>(null);
-  const drawer = useRef<GraphDrawer | null>(null);
-  useEffect(() => {
-    if (!box.current) return;
-    const d = createGraphDrawer(box.current);
-    drawer.current = d;
-    return () => {
-      d.destroy();
-      drawer.current = null;
-    };
-  }, []);
+  const { box, drawer } = useGraphDrawer();
   const nameOf = (id: string): string => display.nodes.find((n) => n.id === id)?.label ?? id;
   const latest = { display, scale, nameOf, onHighlight };
   const live = useRef(latest);
