@@ -11,8 +11,17 @@ import type { Ablation, BaseModel } from '../core/model/baseModel.ts';
 import { transcoderLayout } from '../core/run.ts';
 import type { ExperimentConfig } from '../core/config.ts';
 import { quote } from '../core/text.ts';
-import { fitInterventions, MAX_INTERVENTIONS, type SavedInterventions } from './savedRecords.ts';
 import type { FeatureAblation } from './store.ts';
+
+/** Longest list of each intervention kind kept (in a link and in a saved record). */
+export const MAX_INTERVENTIONS = 512;
+
+/** Interventions beyond cuts (the hash's fa, off and na keys). */
+export interface SavedInterventions {
+  featureAblations: FeatureAblation[];
+  pairsOff: number[];
+  neuronAblations: Ablation[];
+}
 
 /** The URL keys, in the order they are written. */
 export const INTERVENTION_KEYS = ['fa', 'off', 'na'] as const;
@@ -92,4 +101,16 @@ export function fitToModel(iv: SavedInterventions, model: BaseModel, config: Exp
 /** Whether the interventions differ between two states of the store (each list is replaced on change). */
 export function interventionsChanged(a: SavedInterventions, b: SavedInterventions): boolean {
   return a.featureAblations !== b.featureAblations || a.pairsOff !== b.pairsOff || a.neuronAblations !== b.neuronAblations;
+}
+
+/** The saved interventions that fit the model and config now shown; the rest are dropped. */
+export function fitInterventions(
+  iv: SavedInterventions, model: { layers: readonly { hidden: number }[] }, config: Pick<ExperimentConfig, 'features' | 'window'>, pairs: number,
+): SavedInterventions {
+  const L = model.layers.length;
+  return {
+    featureAblations: iv.featureAblations.filter((a) => a.layer < L && a.feature < config.features),
+    pairsOff: iv.pairsOff.filter((q) => q < pairs),
+    neuronAblations: iv.neuronAblations.filter((a) => a.layer < L && a.neuron < model.layers[a.layer].hidden),
+  };
 }

@@ -7,12 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_EXPERIMENT, type ExperimentConfig } from '../core/config.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
-import { xorAndModel } from '../core/model/xorAnd.ts';
-import { defaultGraphState, decodeGraphState, encodeGraphState, type GraphState } from './graphCodec.ts';
-import { droppedProblem, fitToModel, formatInterventions, INTERVENTION_KEYS, NO_INTERVENTIONS, parseInterventions } from './interventionCodec.ts';
-import type { SavedInterventions } from './savedRecords.ts';
-import { lambdaForCircuit } from './store.ts';
-import { parseHash, parseViewKeys, serializeHash, type ViewKeys } from './url.ts';
+import { defaultGraphState, encodeGraphState, type GraphState } from './graphCodec.ts';
+import { NO_INTERVENTIONS, type SavedInterventions } from './interventionCodec.ts';
+import { readLink, writeLink } from './url.ts';
 
 const DEPTH3 = '((a XOR b) AND (c XOR d)) XOR e';
 
@@ -24,51 +21,8 @@ interface State {
   dimNames?: readonly string[];
 }
 
-// Today's composition (runner.ts writeUrl), to be replaced by writeLink.
-function write(s: State): string {
-  const iv = formatInterventions(s.interventions).map(([k, v]) => `&${k}=${v}`).join('');
-  const graph = encodeGraphState(s.graph);
-  return `#${serializeHash(s.config, s.dimNames)}${iv}${graph ? `&graph=${graph}` : ''}${s.speed === 'max' ? '&speed=max' : ''}`;
-}
-
-// Today's reading (runner.ts configHash, fromUrl, open), to be replaced by readLink.
-function read(hash: string) {
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const g = decodeGraphState(params.get('graph') ?? '');
-  const graphProblems = g.problems.map((p) => `graph: ${p}`);
-  params.delete('graph');
-  const linked = parseInterventions(params);
-  for (const key of INTERVENTION_KEYS) params.delete(key);
-  const viewParams = new URLSearchParams();
-  for (const key of ['speed', 'at']) {
-    const v = params.get(key);
-    if (v !== null) viewParams.set(key, v);
-    params.delete(key);
-  }
-  const body = params.toString();
-  const first = parseHash(body);
-  const built = modelForCircuit(first.config.circuit);
-  let model: BaseModel;
-  let config: ExperimentConfig;
-  let problems: string[];
-  if (!built.ok) {
-    problems = [...first.problems, ...graphProblems, `circuit: ${built.message}; using the write-up's model.`];
-    model = xorAndModel();
-    config = { ...first.config, circuit: '', cuts: [], lambda: lambdaForCircuit(first.config, '') };
-  } else {
-    model = built.value;
-    const p = parseHash(body, model.dimNames, model.layers.length, model.n);
-    config = p.config;
-    problems = [...p.problems, ...graphProblems];
-  }
-  const fitted = fitToModel(linked.value, model, config);
-  const dropped = droppedProblem(linked.value, fitted);
-  const view = parseViewKeys(viewParams, config.steps);
-  return {
-    config, model, interventions: fitted, graph: g.state, view: view.value as ViewKeys,
-    problems: [...problems, ...linked.problems, ...(dropped ? [dropped] : []), ...view.problems],
-  };
-}
+const write = (s: State): string => `#${writeLink({ config: s.config, interventions: s.interventions, graph: s.graph, view: { speed: s.speed, at: null } }, s.dimNames)}`;
+const read = readLink;
 
 const graph = (): GraphState => {
   const g = defaultGraphState();
@@ -118,6 +72,27 @@ describe('the whole link', () => {
       expect(encodeGraphState(r.graph)).toBe(encodeGraphState(s.graph));
       expect(r.view).toEqual({ speed: s.speed, at: null });
     }
+  });
+
+  it('round-trips the view keys too: speed and at, written after everything else', () => {
+    const s = STATES.everything;
+    const link = { config: s.config, interventions: s.interventions, graph: s.graph, view: { speed: 'watch' as const, at: 1200 } };
+    const hash = writeLink(link);
+    expect(hash.endsWith('&speed=watch&at=1200')).toBe(true);
+    const r = readLink(hash);
+    expect(r.problems).toEqual([]);
+    expect({ config: r.config, interventions: r.interventions, view: r.view }).toEqual({ config: link.config, interventions: link.interventions, view: link.view });
+    expect(encodeGraphState(r.graph)).toBe(encodeGraphState(link.graph));
+    // Written again, the link is the same text.
+    expect(writeLink(r)).toBe(hash);
+  });
+
+  it('decides the model once: the circuit\'s, else the write-up\'s with the problem named', () => {
+    expect(readLink(write(STATES.circuit)).model.name).toBe((modelForCircuit(DEPTH3) as { value: BaseModel }).value.name);
+    const broken = readLink('#circuit=a%20XOR&lambda=0.5');
+    expect(broken.model.name).toBe('(a XOR b) AND (c XOR d)');
+    expect(broken.config.lambda).toBe(0.5);
+    expect(broken.problems.at(-1)).toMatch(/^circuit: .*; using the write-up's model\.$/);
   });
 
   it('reports every problem of a malformed link, in the order the page shows them', () => {

@@ -7,21 +7,12 @@ import type { ExperimentConfig } from '../core/config.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
 import type { TrainerClient } from '../worker/client.ts';
 import type { Fault, WorkerEvent } from '../worker/protocol.ts';
-import type { BaseModel } from '../core/model/baseModel.ts';
-import { modelForCircuit } from '../core/model/presets.ts';
-import { xorAndModel } from '../core/model/xorAnd.ts';
-import {
-  droppedProblem, fitToModel, formatInterventions, INTERVENTION_KEYS, interventionsChanged, NO_INTERVENTIONS, parseInterventions,
-} from './interventionCodec.ts';
-import { currentGraphText, loadGraphState, useGraphStore } from './graphStore.ts';
-import { parseHash, parseViewKeys, serializeHash, type ViewKeys } from './url.ts';
+import { interventionsChanged } from './interventionCodec.ts';
+import { useGraphStore } from './graphStore.ts';
+import { currentLink, keepLinkedMax } from './link.ts';
+import { readLink, type ViewKeys } from './url.ts';
 import { initialPace, PACE_KEY, speedFor, type Pace } from './pace.ts';
-
-/** Graph view state from the URL; a missing key resets it. */
-function loadGraphStateSafe(text: string | null): string[] {
-  return loadGraphState(text ?? '').map((p) => `graph: ${p}`);
-}
-import { lambdaForCircuit, useStore } from './store.ts';
+import { useStore } from './store.ts';
 import { uploadFlow, type UploadFlow } from './uploads.ts';
 
 /** Renders per second while snapshots stream in. */
@@ -122,75 +113,33 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     client.setConfig(config);
   };
 
-  // The URL mirrors the config; opening a URL replays it.
-  /** The hash minus the graph view's key (its store owns it) and the interventions' keys. */
-  const configHash = (): string => {
-    const params = new URLSearchParams(win.location.hash.replace(/^#/, ''));
-    graphProblems = loadGraphStateSafe(params.get('graph'));
-    params.delete('graph');
-    linked = parseInterventions(params);
-    for (const key of INTERVENTION_KEYS) params.delete(key);
-    viewParams = new URLSearchParams();
-    for (const key of ['speed', 'at']) {
-      const v = params.get(key);
-      if (v !== null) viewParams.set(key, v);
-      params.delete(key);
-    }
-    return params.toString();
-  };
-  let graphProblems: string[] = [];
-  /** The link's `speed` and `at` keys, read once the config gives the run's length. */
-  let viewParams = new URLSearchParams();
-  /** A link's `speed=max` stays in the hash while the pace is still full speed. */
-  let keepMax = false;
-  let linked: ReturnType<typeof parseInterventions> = { value: NO_INTERVENTIONS, problems: [] };
-
-  /** Puts the link's config and interventions (fitted to `model`) on the page, with every problem found. */
-  const open = (model: BaseModel, config: ExperimentConfig, problems: string[]): ViewKeys => {
-    const fitted = fitToModel(linked.value, model, config);
-    const dropped = droppedProblem(linked.value, fitted);
-    const view = parseViewKeys(viewParams, config.steps);
-    store.getState().replaceConfig(config, [...problems, ...linked.problems, ...(dropped ? [dropped] : []), ...view.problems]);
-    // After the config: a restart it causes clears the interventions and the scrubbed step.
-    store.setState(fitted);
-    if (view.value.at !== null) store.getState().scrubTo(view.value.at);
-    if (view.value.speed !== null) {
-      keepMax = view.value.speed === 'max';
-      store.getState().setSpeed(view.value.speed === 'max' ? 1 : 'watch');
-    }
-    return view.value;
-  };
-
+  // The URL mirrors the config; opening a URL replays it (url.ts readLink and writeLink own the whole hash).
+  /** Puts the link on the page: graph view, config and interventions (fitted to its model), with every problem found. */
   const fromUrl = (): ViewKeys => {
-    // Two passes: the circuit decides the model, whose dims and size bound the other keys.
-    const hash = configHash();
-    const first = parseHash(hash);
-    const built = modelForCircuit(first.config.circuit);
-    if (!built.ok) {
-      const problems = [...first.problems, ...graphProblems, `circuit: ${built.message}; using the write-up's model.`];
-      return open(xorAndModel(), { ...first.config, circuit: '', cuts: [], lambda: lambdaForCircuit(first.config, '') }, problems);
+    const link = readLink(win.location.hash);
+    useGraphStore.getState().replaceGraphState(link.graph);
+    store.getState().replaceConfig(link.config, link.problems);
+    // After the config: a restart it causes clears the interventions and the scrubbed step.
+    store.setState(link.interventions);
+    if (link.view.at !== null) store.getState().scrubTo(link.view.at);
+    if (link.view.speed !== null) {
+      // A link's `speed=max` stays in the hash while the pace is still full speed.
+      keepLinkedMax(link.view.speed === 'max');
+      store.getState().setSpeed(link.view.speed === 'max' ? 1 : 'watch');
     }
-    const m = built.value;
-    const { config, problems } = parseHash(hash, m.dimNames, m.layers.length, m.n);
-    return open(m, config, [...problems, ...graphProblems]);
+    return link.view;
   };
   const linkedView = fromUrl();
   store.getState().setSpeed(initialPace(linkedView.speed, readStored(win)));
   let lastHash = '';
-  const writeUrl = (config: ExperimentConfig) => {
-    const built = modelForCircuit(config.circuit);
-    const shown = store.getState().uploadedModel?.model ?? (built.ok ? built.value : undefined);
-    const graph = currentGraphText();
-    const s = store.getState();
-    const iv = formatInterventions(s).map(([k, v]) => `&${k}=${v}`).join('');
-    const max = keepMax && s.speed === 1 ? '&speed=max' : '';
-    const hash = `#${serializeHash(config, shown?.dimNames)}${iv}${graph ? `&graph=${graph}` : ''}${max}`;
+  const writeUrl = () => {
+    const hash = `#${currentLink()}`;
     if (hash !== lastHash) {
       lastHash = hash;
       if (win.location.hash !== hash) win.history.replaceState(null, '', hash);
     }
   };
-  writeUrl(store.getState().config);
+  writeUrl();
   const onHashChange = () => {
     if (win.location.hash === lastHash) return;
     fromUrl();
@@ -198,9 +147,9 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
   };
   win.addEventListener('hashchange', onHashChange);
 
-  const unsubGraph = useGraphStore.subscribe(() => writeUrl(store.getState().config));
+  const unsubGraph = useGraphStore.subscribe(() => writeUrl());
   const unsubStore = store.subscribe((s, prev) => {
-    if (s.config !== prev.config || interventionsChanged(s, prev)) writeUrl(s.config);
+    if (s.config !== prev.config || interventionsChanged(s, prev)) writeUrl();
     if (s.generation !== prev.generation) restart(s.config);
   });
 
@@ -219,10 +168,10 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
       client.reset();
     },
     setSpeed: (speed) => {
-      keepMax = false;
+      keepLinkedMax(false);
       store.getState().setSpeed(speed);
       if (speed === 'watch' || speed === 1) writeStored(win, speed === 1 ? 'max' : 'watch');
-      writeUrl(store.getState().config);
+      writeUrl();
       pace();
     },
     uploads,

@@ -1,15 +1,16 @@
 /**
  * Saved experiments, kept in this browser's IndexedDB (idb-keyval, store
- * 'transcoder-lab'/'experiments'). An experiment is its location hash (config, cuts,
- * interventions, input and graph view) plus the one thing the hash does not hold: the scrubbed step.
+ * 'transcoder-lab'/'experiments'). An experiment is its link (url.ts writeLink: config, cuts,
+ * interventions, input and graph view) plus the one thing the link does not hold: the scrubbed step.
  * A record that does not validate (savedRecords.ts) is skipped and reported, and a reopened
  * hash goes through the page's URL parser. Every operation returns a Result and none throws,
  * so a missing or broken IndexedDB leaves the page working.
  */
 import { createStore, delMany, entries, get, promisifyRequest, set, type UseStore } from 'idb-keyval';
 import { create } from 'zustand';
-import { modelForCircuit } from '../core/model/presets.ts';
 import type { Result } from '../core/result.ts';
+import { currentLink } from './link.ts';
+import { resolveModel } from './model.ts';
 import { shownSnapshot, useStore } from './store.ts';
 import {
   LAST_KEY, LAST_PREFIX, MAX_SAVED, RECORD_PREFIX, RECORD_VERSION, changedSince, cleanName, pickAutosave, readEntries, readHash, readLast,
@@ -62,10 +63,10 @@ export function list(): Promise<Result<{ records: SavedExperiment[]; skipped: Sk
   return attempt(async (store) => readEntries(await entries(store)));
 }
 
-/** The state the page shows now: the hash (which carries the interventions too) and the scrubbed step. */
-export function currentState(win: Window = window): ExperimentState {
+/** The state the page shows now: its link (which carries the interventions too) and the scrubbed step. */
+export function currentState(): ExperimentState {
   const { scrubStep } = useStore.getState();
-  const hash = win.location.hash.replace(/^#/, '');
+  const hash = currentLink();
   return scrubStep === null ? { hash } : { hash, scrubStep };
 }
 
@@ -135,10 +136,10 @@ export async function save(name: string, state: ExperimentState = currentState()
   const hash = readHash(state.hash);
   if (!hash.ok) return { ok: false, message: `This experiment cannot be saved: ${hash.message}.` };
   const s = useStore.getState();
-  const built = modelForCircuit(s.config.circuit);
+  const shown = resolveModel(s.config.circuit, s.uploadedModel);
   const record: SavedExperiment = {
     v: RECORD_VERSION, id: newId(), name: clean.value, ...state, hash: hash.value, savedAt: new Date().toISOString(),
-    step: shownSnapshot(s)?.step ?? 0, model: model ?? s.uploadedModel?.name ?? (built.ok ? built.value.name : ''),
+    step: shownSnapshot(s)?.step ?? 0, model: model ?? (shown.problem ? '' : shown.name),
   };
   // Two tabs saving at MAX_SAVED - 1: their read-write transactions run one after the other, so the second counts the first's record.
   const done = await attempt(transact('readwrite', async (os) => {

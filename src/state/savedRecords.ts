@@ -4,12 +4,14 @@
  * words; saved.ts does the storing.
  */
 import type { ExperimentConfig } from '../core/config.ts';
-import type { Ablation } from '../core/model/baseModel.ts';
 import type { Result } from '../core/result.ts';
-import { modelForCircuit } from '../core/model/presets.ts';
 import type { FeatureAblation } from './store.ts';
 import { CONTROL_CHARS, quote } from '../core/text.ts';
+import { MAX_INTERVENTIONS, type SavedInterventions } from './interventionCodec.ts';
+import { resolveModel } from './model.ts';
 import { formatCuts, parseHash } from './url.ts';
+
+export { fitInterventions, MAX_INTERVENTIONS, type SavedInterventions } from './interventionCodec.ts';
 
 /** Most experiments one browser keeps; saving another asks the user to delete one first. */
 export const MAX_SAVED = 200;
@@ -17,8 +19,6 @@ export const MAX_SAVED = 200;
 export const MAX_NAME_LENGTH = 80;
 /** Longest hash kept: cuts, circuit and graph state at their own limits, with room to spare. */
 export const MAX_HASH_LENGTH = 12_000;
-/** Longest list of each intervention kind kept. */
-export const MAX_INTERVENTIONS = 512;
 /** The record format this code writes and reads. */
 export const RECORD_VERSION = 1;
 /** The key of the autosaved experiment written by earlier versions, one for all tabs; still read. */
@@ -31,12 +31,6 @@ export const MAX_RECENT = 8;
 export const RECORD_PREFIX = 'exp:';
 
 
-/** Interventions beyond cuts (the hash's fa, off and na keys). */
-export interface SavedInterventions {
-  featureAblations: FeatureAblation[];
-  pairsOff: number[];
-  neuronAblations: Ablation[];
-}
 
 /** The state an experiment restores: its hash (no '#') and scrubbed step. */
 export interface ExperimentState {
@@ -273,25 +267,13 @@ export function readEntries(all: readonly [IDBValidKey, unknown][]): { records: 
   return { records: records.sort(newestFirst), skipped };
 }
 
-/** The saved interventions that fit the model and config now shown; the rest are dropped. */
-export function fitInterventions(
-  iv: SavedInterventions, model: { layers: readonly { hidden: number }[] }, config: Pick<ExperimentConfig, 'features' | 'window'>, pairs: number,
-): SavedInterventions {
-  const L = model.layers.length;
-  return {
-    featureAblations: iv.featureAblations.filter((a) => a.layer < L && a.feature < config.features),
-    pairsOff: iv.pairsOff.filter((q) => q < pairs),
-    neuronAblations: iv.neuronAblations.filter((a) => a.layer < L && a.neuron < model.layers[a.layer].hidden),
-  };
-}
-
 /** A hash's key settings in one line, for the list. */
 export function summarize(hash: string): string {
   const first = parseHash(hash).config;
-  const built = modelForCircuit(first.circuit);
-  const config = built.ok ? parseHash(hash, built.value.dimNames, built.value.layers.length, built.value.n).config : first;
+  const { model, problem } = resolveModel(first.circuit);
+  const config = problem ? first : parseHash(hash, model.dimNames, model.layers.length, model.n).config;
   const parts = [`λ ${config.lambda}`, config.penalty, `norm ${config.norm}`, `seed ${config.seed}`, `${config.steps.toLocaleString('en-US')} steps`];
-  if (config.cuts.length > 0) parts.push(`cut ${formatCuts(config.cuts, built.ok ? built.value.dimNames : undefined)}`);
+  if (config.cuts.length > 0) parts.push(`cut ${formatCuts(config.cuts, problem ? undefined : model.dimNames)}`);
   return parts.join(' · ');
 }
 
@@ -300,9 +282,9 @@ export function summarize(hash: string): string {
  * rebuild (an uploaded ONNX file, whose weights are not saved). Null when the hash rebuilds it.
  */
 export function modelNote(record: Pick<SavedExperiment, 'hash' | 'model'>): string | null {
-  const built = modelForCircuit(parseHash(record.hash).config.circuit);
-  if (record.model === '' || !built.ok || built.value.name === record.model) return null;
-  return `It was saved on ${quote(record.model, 60)}, which a saved experiment cannot carry; this shows ${quote(built.value.name, 60)}. Upload the same file to work on it again.`;
+  const shown = resolveModel(parseHash(record.hash).config.circuit);
+  if (record.model === '' || shown.problem || shown.name === record.model) return null;
+  return `It was saved on ${quote(record.model, 60)}, which a saved experiment cannot carry; this shows ${quote(shown.name, 60)}. Upload the same file to work on it again.`;
 }
 
 /*

@@ -3,13 +3,14 @@
  * the URL), the run (status and snapshot history from the worker) and the selection.
  */
 import { create } from 'zustand';
-import { DEFAULT_EXPERIMENT, presetValues, type Cut, type ExperimentConfig, type TrainConfig, type TranscoderKind } from '../core/config.ts';
+import { DEFAULT_EXPERIMENT, type Cut, type ExperimentConfig, type TrainConfig, type TranscoderKind } from '../core/config.ts';
 import type { EngineName } from '../core/engine.ts';
 import type { Ablation, BaseModel } from '../core/model/baseModel.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
 import type { ModelInfo } from '../core/model/modelInfo.ts';
 import type { DataEvent } from '../worker/protocol.ts';
 import { NO_HIGHLIGHT, type Highlight } from './highlight.ts';
+import { onWriteUpModel } from './model.ts';
 import type { Pace } from './pace.ts';
 
 export type RunStatus = 'idle' | 'training' | 'paused' | 'done' | 'error';
@@ -111,10 +112,7 @@ function describeChange(before: ExperimentConfig, after: ExperimentConfig): stri
   return `${parts.join(', ')}: the run restarted from seed ${after.seed}.`;
 }
 
-/** λ on moving to circuit `next`: the new circuit's default where λ is the old one's default, else the user's λ. */
-export function lambdaForCircuit(config: ExperimentConfig, next: string): number {
-  return config.lambda === presetValues(config.preset, config.circuit).lambda ? presetValues(config.preset, next).lambda : config.lambda;
-}
+export { lambdaForCircuit } from './model.ts';
 
 /** Choosing a circuit leaves an uploaded model (the worker's client does the same). */
 function leaveUpload(before: ExperimentConfig, after: ExperimentConfig): Partial<ModelSlice> {
@@ -197,7 +195,7 @@ export const useStore = create<Store>()((set, get) => ({
     set({
       uploadedModel: upload,
       // One update: no render may pair the new model with the old run's snapshots or cuts.
-      config: { ...get().config, circuit: '', cuts: [], input: 0, lambda: lambdaForCircuit(get().config, '') },
+      config: { ...onWriteUpModel(get().config), input: 0 },
       history: [],
       live: null,
       scrubStep: null,

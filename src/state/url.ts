@@ -4,6 +4,9 @@
  * value is checked against src/core/config.ts. Parsing never throws: a key that cannot be
  * used is reported in plain words and replaced by its default.
  *
+ * readLink and writeLink own the whole hash: this config, the interventions beyond cuts
+ * (interventionCodec.ts), the graph view (`graph`, graphCodec.ts) and the view keys.
+ *
  * Cuts are written `DIMS>LAYER`, comma-separated. When every dim name is one character,
  * DIMS concatenates them (`efgh>1`); otherwise names are joined by `+` (`x1+x2>1`, and a
  * space, which is what `+` decodes to, works too). A dim whose name cannot be written
@@ -18,8 +21,14 @@ import {
   REDUCTIONS, STRAIGHT_THROUGH, THETA_PARAMS, presetValues,
   type Cut, type ExperimentConfig, type NumericKey, type PresetName,
 } from '../core/config.ts';
+import type { BaseModel } from '../core/model/baseModel.ts';
 import { XOR_AND_DIMS } from '../core/model/xorAnd.ts';
 import { quote } from '../core/text.ts';
+import { decodeGraphState, encodeGraphState, type GraphState } from './graphCodec.ts';
+import {
+  droppedProblem, fitToModel, formatInterventions, INTERVENTION_KEYS, parseInterventions, type SavedInterventions,
+} from './interventionCodec.ts';
+import { onWriteUpModel, resolveModel } from './model.ts';
 
 /** The hash format this code writes; a link without `v` is read as this version. */
 export const FORMAT_VERSION = 1;
@@ -360,4 +369,66 @@ export function parseViewKeys(params: URLSearchParams, steps: number): { value: 
     else value.at = Number(t);
   }
   return { value, problems };
+}
+
+/** Everything a link holds: the experiment, the interventions beyond cuts, the graph view and the view keys. */
+export interface Link {
+  config: ExperimentConfig;
+  interventions: SavedInterventions;
+  graph: GraphState;
+  view: ViewKeys;
+}
+
+/** The view keys, written after everything else; parseViewKeys reads them. */
+const VIEW_KEYS = ['speed', 'at'] as const;
+
+/**
+ * Writes a whole link as the hash body (no '#'): the config (serializeHash, its cuts named by
+ * `dimNames`), then `fa`, `off`, `na`, `graph` and the view keys, each only where it holds
+ * something. readLink reads it back to the same link.
+ */
+export function writeLink(link: Link, dimNames?: readonly string[]): string {
+  const iv = formatInterventions(link.interventions).map(([k, v]) => `&${k}=${v}`).join('');
+  const graph = encodeGraphState(link.graph);
+  const view = VIEW_KEYS.map((k) => (link.view[k] === null ? '' : `&${k}=${link.view[k]}`)).join('');
+  return `${serializeHash(link.config, dimNames)}${iv}${graph ? `&graph=${graph}` : ''}${view}`;
+}
+
+/** A link read back: what it holds, fitted to the model its circuit decides, and every problem found on the way. */
+export interface ReadLink extends Link {
+  model: BaseModel;
+  problems: string[];
+}
+
+/**
+ * Reads a whole hash (with or without '#'); never throws. Two passes: the circuit decides the
+ * model (resolveModel; one that does not compile opens the write-up's model), whose dims and
+ * size bound the other keys; the interventions are fitted to it and `at` to the run's length.
+ * Problems come in the order the page lists them: config, graph view, circuit, interventions, view keys.
+ */
+export function readLink(hash: string): ReadLink {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const graph = decodeGraphState(params.get('graph') ?? '');
+  params.delete('graph');
+  const linked = parseInterventions(params);
+  for (const key of INTERVENTION_KEYS) params.delete(key);
+  const viewParams = new URLSearchParams();
+  for (const key of VIEW_KEYS) {
+    const v = params.get(key);
+    if (v !== null) viewParams.set(key, v);
+    params.delete(key);
+  }
+  const body = params.toString();
+  const graphProblems = graph.problems.map((p) => `graph: ${p}`);
+  const first = parseHash(body);
+  const { model, problem } = resolveModel(first.config.circuit);
+  const read = problem ? { config: onWriteUpModel(first.config), problems: first.problems } : parseHash(body, model.dimNames, model.layers.length, model.n);
+  const config = read.config;
+  const interventions = fitToModel(linked.value, model, config);
+  const dropped = droppedProblem(linked.value, interventions);
+  const view = parseViewKeys(viewParams, config.steps);
+  return {
+    config, interventions, graph: graph.state, view: view.value, model,
+    problems: [...read.problems, ...graphProblems, ...(problem ? [problem] : []), ...linked.problems, ...(dropped ? [dropped] : []), ...view.problems],
+  };
 }

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { BOUNDS, ENGINES, PENALTIES, type EngineChoice, type ExperimentConfig, type PenaltyKind } from '../core/config.ts';
 import type { EngineName } from '../core/engine.ts';
-import { modelForCircuit } from '../core/model/presets.ts';
+import { resolveModel } from '../state/model.ts';
 import { useStore } from '../state/store.ts';
 import { serializeHash } from '../state/url.ts';
 import { cpuOnlyReason, isSoftwareAdapter } from '../worker/engines.ts';
@@ -138,8 +138,10 @@ export function SweepView() {
 function SweepBody() {
   const config = useStore((s) => s.config);
   const uploaded = useStore((s) => s.uploadedModel);
-  const built = modelForCircuit(config.circuit);
-  const layers = built.ok ? built.value.layers.length : 2;
+  // The sweep trains the URL's circuit, not an uploaded model.
+  const shown = resolveModel(config.circuit);
+  const model = shown.problem ? undefined : shown.model;
+  const layers = shown.model.layers.length;
   const [form, setForm] = useState<Form>(() => formOf({ ...DEFAULT_SWEEP, window: Math.max(1, layers - 1) }));
   const [variants, setVariants] = useState<SweepVariant[]>(DEFAULT_SWEEP.variants);
   const [penalty, setPenalty] = useState<PenaltyKind>(DEFAULT_SWEEP.penalty);
@@ -162,7 +164,7 @@ function SweepBody() {
   const panels = useRef<(HTMLDivElement | null)[]>([]);
 
   const spec = specOf(form, variants, penalty, config.features);
-  const problems = checkSweep(spec, built.ok ? built.value : undefined);
+  const problems = checkSweep(spec, model);
   // Shown live, also when over the bound, so the user sees how far over.
   const runs = memberCount(spec);
   const count = problems.length === 0 ? runs : 0;
@@ -250,11 +252,11 @@ function SweepBody() {
   };
 
   const run = async () => {
-    if (problems.length > 0 || !built.ok) return;
+    if (problems.length > 0 || !model) return;
     const id = ++runId.current;
     const experiment = { ...config };
     const members = sweepMembers(spec, experiment);
-    pending.current = { members, spec, experiment, dimNames: built.value.dimNames };
+    pending.current = { members, spec, experiment, dimNames: model.dimNames };
     setStatus('running');
     firstSample.current = null;
     setProgress({ runs: 0, totalRuns: members.length, modelSteps: 0, totalModelSteps: members.length * spec.steps });
@@ -346,7 +348,7 @@ function SweepBody() {
     <div className="sweep-body">
       <p className="view-caption">
         Each run trains with the current settings (learning rate, ε, λ_p, warm-up, {config.features} features) on{' '}
-        <code>{built.ok ? built.value.name : 'the write-up\'s model'}</code>
+        <code>{model ? model.name : 'the write-up\'s model'}</code>
         {uploaded ? ' (the circuit in the URL, not the uploaded model)' : ''}, for the λ values log-spaced from min to max, seeds 0 … n − 1 and
         the variants ticked. Bounds: up to {SWEEP_BOUNDS.members} runs of up to {SWEEP_BOUNDS.steps.max.toLocaleString('en-US')} steps,{' '}
         {SWEEP_BOUNDS.lambdaCount.max} λ values, {SWEEP_BOUNDS.seeds.max} seeds, and {SWEEP_BOUNDS.parameters / 1e6} million parameters across all runs.
