@@ -8,7 +8,7 @@ import { expect, test } from '@playwright/test';
 import type { BaseModel } from '../src/core/model/baseModel.ts';
 import { exportBaseModel } from '../src/onnx/export.ts';
 import { DEFAULT_LIMITS, MAX_ROWS } from '../src/onnx/limits.ts';
-import { SWEEP_BOUNDS } from '../src/worker/sweep.ts';
+import { SWEEP_BOUNDS } from '../src/core/sweep/sweep.ts';
 import { runState, shoot, waitForStatus, watchErrors } from './helpers.ts';
 
 /** A well-formed model one residual dim wider than the upload limit, all weights zero. */

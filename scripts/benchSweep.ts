@@ -12,7 +12,7 @@ import { CpuEngine } from '../src/core/cpuEngine.ts';
 import { xorAndModel } from '../src/core/model/xorAnd.ts';
 import { modelData } from '../src/core/run.ts';
 import { DEFAULT_TRAIN } from '../src/core/config.ts';
-import { checkSweep, DEFAULT_SWEEP, runSweep, sweepMembers, trainConfigOf, type SweepSpec } from '../src/worker/sweep.ts';
+import { checkSweep, DEFAULT_SWEEP, runSweep, sweepMembers, trainConfigOf, type SweepSpec } from '../src/core/sweep/sweep.ts';
 import { MAX_WORKERS } from './sweepOptions.ts';
 import { runSweepThreads } from './sweepThreads.ts';
 

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../src/core/cpuEngine.ts';
 import { xorAndModel } from '../src/core/model/xorAnd.ts';
-import { DEFAULT_SWEEP, runSweep, sweepCsv, sweepMembers, sweepRecords } from '../src/worker/sweep.ts';
+import { DEFAULT_SWEEP, runSweep, sweepCsv, sweepMembers, sweepRecords } from '../src/core/sweep/sweep.ts';
 import { parseSweepOptions } from './sweepOptions.ts';
 
 const run = promisify(execFile);

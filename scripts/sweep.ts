@@ -7,8 +7,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { DEFAULT_TRAIN } from '../src/core/config.ts';
-import { sweepCsv, sweepLambdas, sweepRecords, trainConfigOf, VARIANT_LABEL, chosenVariants } from '../src/worker/sweep.ts';
-import { formatDuration, throughput, type ProgressSample } from '../src/worker/sweepPool.ts';
+import { sweepCsv, sweepLambdas, sweepRecords, trainConfigOf, VARIANT_LABEL, chosenVariants } from '../src/core/sweep/sweep.ts';
+import { formatDuration, throughput, type ProgressSample } from '../src/core/sweep/pool.ts';
 import { parseSweepOptions } from './sweepOptions.ts';
 import { runSweepThreads } from './sweepThreads.ts';
 

@@ -7,7 +7,7 @@ import { PENALTIES } from '../src/core/config.ts';
 import { xorAndModel } from '../src/core/model/xorAnd.ts';
 import { quote } from '../src/core/text.ts';
 import { readNumber } from '../src/state/url.ts';
-import { checkSweep, DEFAULT_SWEEP, SWEEP_BOUNDS, SWEEP_VARIANTS, type SweepSpec, type SweepVariant } from '../src/worker/sweep.ts';
+import { checkSweep, DEFAULT_SWEEP, SWEEP_BOUNDS, SWEEP_VARIANTS, type SweepSpec, type SweepVariant } from '../src/core/sweep/sweep.ts';
 import { readArgs, readChoice, type CliResult } from './cliOptions.ts';
 
 export interface SweepOptions {

@@ -1,10 +1,10 @@
 /**
  * One of `npm run sweep`'s worker threads: it trains the slices it is sent, as the page's sweep
- * worker does (sweepPool.ts's serveSlice), and stops on `cancel` after its current chunk.
+ * worker does (sweepSlice.ts's serveSlice), and stops on `cancel` after its current chunk.
  */
 import { parentPort } from 'node:worker_threads';
-import type { SweepEvent, SweepRequest } from '../src/worker/sweep.ts';
-import { serveSlice } from '../src/worker/sweepPool.ts';
+import type { SweepEvent, SweepRequest } from '../src/worker/sweepProtocol.ts';
+import { serveSlice } from '../src/worker/sweepSlice.ts';
 
 const port = parentPort!;
 let cancelledId = -1;

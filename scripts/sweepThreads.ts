@@ -1,12 +1,13 @@
 /**
- * The sweep pool on Node worker_threads (`npm run sweep`, `npm run bench:sweep`): sweepPool.ts's
+ * The sweep pool on Node worker_threads (`npm run sweep`, `npm run bench:sweep`): core/sweep/pool.ts's
  * runPool with one thread per slice, each running sweepThread.ts under tsx. A thread that dies
  * is retried once on a fresh one, as in the page.
  */
 import { Worker } from 'node:worker_threads';
 import type { TrainConfig } from '../src/core/config.ts';
-import { sweepMembers, type SweepEvent, type SweepRow, type SweepRunRequest, type SweepSpec } from '../src/worker/sweep.ts';
-import { runPool, type PoolProgress, type PoolResult, type SliceProgress } from '../src/worker/sweepPool.ts';
+import { runPool, type PoolProgress, type PoolResult, type SliceProgress } from '../src/core/sweep/pool.ts';
+import { sweepMembers, type SweepRow, type SweepSpec } from '../src/core/sweep/sweep.ts';
+import type { SweepEvent, SweepRunRequest } from '../src/worker/sweepProtocol.ts';
 
 const THREAD = new URL('./sweepThread.ts', import.meta.url).href;
 const TSX = import.meta.resolve('tsx/esm/api');

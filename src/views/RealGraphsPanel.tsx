@@ -9,8 +9,8 @@ import type { GuessedKind } from '../core/realGraphs/kind.ts';
 import { MAX_GRAPH_BYTES, MAX_GRAPH_LINKS } from '../core/realGraphs/parse.ts';
 import { modelData } from '../core/run.ts';
 import { brief } from '../core/text.ts';
+import { createGraphReader, type GraphReader } from '../state/realGraphs.ts';
 import { useStore } from '../state/store.ts';
-import { RealGraphsClient } from '../worker/realGraphsClient.ts';
 import { drawRealDepth, type GraphSeries, type RealDepthChart, type ToySeries } from './charts/realDepthChart.ts';
 import { KIND_PALETTE } from './charts/lineChart.ts';
 import { fmt } from './charts/tooltip.ts';
@@ -132,7 +132,7 @@ export function RealGraphsPanel({ model, config, layouts, snapshot }: ViewProps)
   const [reading, setReading] = useState<string[]>([]);
   const [exportNote, setExportNote] = useState('');
   const [dragging, setDragging] = useState(false);
-  const client = useRef<RealGraphsClient | null>(null);
+  const client = useRef<GraphReader | null>(null);
   const chart = useRef<RealDepthChart | null>(null);
   const keys = useRef(0);
   useEffect(() => () => client.current?.dispose(), []);
@@ -141,7 +141,7 @@ export function RealGraphsPanel({ model, config, layouts, snapshot }: ViewProps)
     if (list.length === 0) return;
     const files = list.slice(0, 2);
     const dropped: Refused[] = list.slice(2).map((f) => ({ name: f.name, message: 'left out: two graphs at most are compared' }));
-    client.current ??= new RealGraphsClient();
+    client.current ??= createGraphReader();
     const reader = client.current;
     setReading(files.map((f) => f.name));
     const results = await Promise.all(files.map((f) => reader.summarize(f, f.name)));

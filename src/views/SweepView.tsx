@@ -9,14 +9,13 @@ import { BOUNDS, ENGINES, PENALTIES, type EngineChoice, type ExperimentConfig, t
 import type { EngineName } from '../core/engine.ts';
 import { resolveModel } from '../state/model.ts';
 import { useStore } from '../state/store.ts';
-import { serializeHash } from '../state/url.ts';
-import { cpuOnlyReason, isSoftwareAdapter } from '../worker/engines.ts';
+import { formatDuration, poolSize, sliceGrid, throughput, type PoolProgress, type PoolResult, type ProgressSample } from '../core/sweep/pool.ts';
 import {
   checkSweep, chosenVariants, DEFAULT_SWEEP, memberCount, sweepCsv, sweepMembers, SWEEP_BOUNDS, SWEEP_VARIANTS, totalMse, VARIANT_LABEL,
-  type SweepEvent, type SweepMember, type SweepRequest, type SweepRow, type SweepSpec, type SweepVariant,
-} from '../worker/sweep.ts';
-import { formatDuration, poolSize, sliceGrid, throughput, type PoolProgress, type PoolResult, type ProgressSample } from '../worker/sweepPool.ts';
-import { SweepPoolClient } from '../worker/sweepPoolClient.ts';
+  type SweepMember, type SweepRow, type SweepSpec, type SweepVariant,
+} from '../core/sweep/sweep.ts';
+import { SweepClient, trainsAsPopulation, type SweepEvent } from '../state/sweep.ts';
+import { serializeHash } from '../state/url.ts';
 import { drawPhasePanel, exact, type PhasePoints } from './charts/phaseDiagram.ts';
 import { downloadBlob } from './graphExport.ts';
 import './views.css';
@@ -71,28 +70,6 @@ function backendText(b: Backend): string {
 /** The machine's logical cores as the browser tells them (2 when it does not). */
 const CORES = Math.max(1, Math.floor(globalThis.navigator?.hardwareConcurrency || 2));
 
-let hardwareGpu: Promise<boolean> | null = null;
-/** Whether this browser has a hardware WebGPU adapter (asked once). */
-function hasHardwareGpu(): Promise<boolean> {
-  hardwareGpu ??= (async () => {
-    const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
-    const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
-    return adapter !== null && !isSoftwareAdapter(adapter);
-  })();
-  return hardwareGpu;
-}
-
-/**
- * Whether the sweep trains as one population in one worker (WebGPU, as the engine choice
- * asks) rather than sliced over the CPU pool: `webgpu` always, `auto` on a hardware adapter
- * for a run WebGPU implements, `cpu` never.
- */
-async function trainsAsPopulation(choice: EngineChoice, members: readonly SweepMember[]): Promise<boolean> {
-  if (choice === 'cpu') return false;
-  if (choice === 'webgpu') return true;
-  return cpuOnlyReason(members) === null && (await hasHardwareGpu());
-}
-
 const NO_PROGRESS: PoolProgress = { runs: 0, totalRuns: 0, modelSteps: 0, totalModelSteps: 0 };
 
 /** The form as typed: numbers stay text until run, so half-typed values are not fought. */
@@ -115,10 +92,6 @@ function specOf(form: Form, variants: SweepVariant[], penalty: PenaltyKind, feat
 function runUrl(result: Result, i: number): string {
   const hash = serializeHash({ ...result.experiment, ...result.members[i].config }, result.dimNames);
   return `${window.location.origin}${window.location.pathname}${window.location.search}#${hash}`;
-}
-
-function createSweepWorker(): Worker {
-  return new Worker(new URL('../worker/sweep.worker.ts', import.meta.url), { type: 'module' });
 }
 
 export function SweepView() {
@@ -152,13 +125,12 @@ function SweepBody() {
   const firstSample = useRef<ProgressSample | null>(null);
   const [workers, setWorkers] = useState(() => poolSize(CORES));
   const [backend, setBackend] = useState<Backend | null>(null);
-  const pool = useRef<SweepPoolClient | null>(null);
+  const sweeps = useRef<SweepClient | null>(null);
   const [engine, setEngine] = useState<EngineName | null>(null);
   const [notes, setNotes] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<Result | null>(null);
   const running = status === 'running';
-  const worker = useRef<Worker | null>(null);
   const runId = useRef(0);
   const pending = useRef<Omit<Result, 'rows' | 'engine' | 'workers' | 'ms'> | null>(null);
   const panels = useRef<(HTMLDivElement | null)[]>([]);
@@ -172,10 +144,7 @@ function SweepBody() {
   const plural = (n: number, word: string) => `${Number.isFinite(n) ? n : '?'} ${word}${n === 1 ? '' : 's'}`;
   const sizeText = `${plural(runs, 'run')} (${form.lambdaCount || '?'} λ × ${plural(spec.seeds, 'seed')} × ${plural(variantCount, 'variant')}) of up to ${SWEEP_BOUNDS.members}`;
 
-  useEffect(() => () => {
-    worker.current?.terminate();
-    pool.current?.terminate();
-  }, []);
+  useEffect(() => () => sweeps.current?.terminate(), []);
 
   /** A progress report of run `id`: the bar, and the throughput measured since the first steps. */
   const onProgress = (id: number, p: PoolProgress) => {
@@ -186,8 +155,7 @@ function SweepBody() {
     setRate(throughput(firstSample.current, now, p.totalModelSteps));
   };
 
-  const onEvent = (e: MessageEvent<SweepEvent>) => {
-    const ev = e.data;
+  const onEvent = (ev: SweepEvent) => {
     if (ev.id !== runId.current) return;
     if (ev.type === 'progress') {
       onProgress(ev.id, { runs: 0, totalRuns: ev.members, modelSteps: ev.done * ev.members, totalModelSteps: ev.total * ev.members });
@@ -209,20 +177,15 @@ function SweepBody() {
 
   /** The whole grid as one population in one worker (WebGPU, or its CPU fallback). */
   const runPopulation = (id: number, experiment: ExperimentConfig) => {
-    if (!worker.current) {
-      worker.current = createSweepWorker();
-      worker.current.addEventListener('message', onEvent);
-      const dead = worker.current;
-      dead.addEventListener('error', (e) => {
-        // A crashed worker is ended; the next run starts a fresh one. The last result stays shown.
-        dead.terminate();
-        if (worker.current === dead) worker.current = null;
-        setError(`the sweep worker failed (${e.message || 'unknown error'}); run the sweep again to start a fresh one.`);
+    sweeps.current ??= new SweepClient();
+    sweeps.current.runPopulation({ id, spec, base: experiment, circuit: experiment.circuit, engine: engineChoice }, {
+      onEvent,
+      // A crashed worker is ended; the next run starts a fresh one. The last result stays shown.
+      onCrash: (message) => {
+        setError(`the sweep worker failed (${message}); run the sweep again to start a fresh one.`);
         setStatus('error');
-      });
-    }
-    const req: SweepRequest = { type: 'run', id, spec, base: experiment, circuit: experiment.circuit, engine: engineChoice };
-    worker.current.postMessage(req);
+      },
+    });
   };
 
   /** The grid sliced over the CPU pool, merged back in grid order. */
@@ -230,13 +193,13 @@ function SweepBody() {
     const size = sliceGrid(members.length, workers).length;
     setBackend({ engine: 'cpu', workers: size });
     setEngine('cpu');
-    pool.current ??= new SweepPoolClient(createSweepWorker);
+    sweeps.current ??= new SweepClient();
     const t0 = performance.now();
     const onRetry = (s: number, message: string) => {
       if (id === runId.current) setNotes((n) => [...n, `Worker ${s + 1} of ${size} failed (${message}); its runs start again on a fresh worker.`]);
     };
-    const out: PoolResult = await pool.current.run(
-      { type: 'run', id, spec, base: experiment, circuit: experiment.circuit }, members.length, size, (p) => onProgress(id, p), onRetry,
+    const out: PoolResult = await sweeps.current.runSliced(
+      { id, spec, base: experiment, circuit: experiment.circuit }, members.length, size, (p) => onProgress(id, p), onRetry,
     );
     if (id !== runId.current || !pending.current) return;
     if (out.cancelled) return setStatus('cancelled');
@@ -277,11 +240,7 @@ function SweepBody() {
     });
   };
 
-  const cancel = () => {
-    const req: SweepRequest = { type: 'cancel', id: runId.current };
-    worker.current?.postMessage(req);
-    pool.current?.cancel();
-  };
+  const cancel = () => sweeps.current?.cancel(runId.current);
 
   useEffect(() => {
     if (!result) return;

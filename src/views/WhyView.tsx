@@ -5,9 +5,10 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { TrainConfig } from '../core/config.ts';
+import type { SweepSpec } from '../core/sweep/sweep.ts';
 import { finding, summarize, whyRows, type WhyRowSpec, type WhySpecSummary } from '../core/why.ts';
 import { useStore } from '../state/store.ts';
-import type { SweepEvent, SweepRequest, SweepSpec } from '../worker/sweep.ts';
+import { SweepClient, type SweepEvent } from '../state/sweep.ts';
 import './why.css';
 
 const MAX_SEEDS = 5;
@@ -33,31 +34,20 @@ export function WhyView() {
   const [current, setCurrent] = useState<{ row: number; done: number; total: number } | null>(null);
   const [notes, setNotes] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const worker = useRef<Worker | null>(null);
+  const sweeps = useRef<SweepClient | null>(null);
   const runId = useRef(0);
   const rows = useRef<WhyRowSpec[]>(whyRows());
 
-  useEffect(() => () => worker.current?.terminate(), []);
-
-  const start = (index: number, n: number) => {
-    const spec = rows.current[index];
-    const id = ++runId.current;
-    setCurrent({ row: index, done: 0, total: spec.config.steps });
-    const req: SweepRequest = {
-      type: 'run', id, spec: whySweepSpec(spec.config, n), base: { ...spec.config, seed: 0 }, circuit, engine, handoff: true,
-    };
-    worker.current!.postMessage(req);
-  };
+  useEffect(() => () => sweeps.current?.terminate(), []);
 
   const run = () => {
-    worker.current?.terminate();
-    const w = new Worker(new URL('../worker/sweep.worker.ts', import.meta.url), { type: 'module' });
-    worker.current = w;
+    // Every run of the panel starts on a fresh worker.
+    sweeps.current?.terminate();
+    const client = (sweeps.current ??= new SweepClient());
     const n = seeds;
     let index = 0;
     const collected: WhySpecSummary[] = [];
-    w.addEventListener('message', (e: MessageEvent<SweepEvent>) => {
-      const ev = e.data;
+    const onEvent = (ev: SweepEvent) => {
       if (ev.id !== runId.current) return;
       if (ev.type === 'progress') {
         setCurrent({ row: index, done: ev.done, total: ev.total });
@@ -66,7 +56,7 @@ export function WhyView() {
         collected.push({ spec: rows.current[index], summary: summarize(rows.current[index].id, ev.rows) });
         setResults([...collected]);
         index++;
-        if (index < rows.current.length) start(index, n);
+        if (index < rows.current.length) start(index);
         else {
           setStatus('done');
           setCurrent(null);
@@ -75,16 +65,23 @@ export function WhyView() {
         setError(ev.type === 'error' ? ev.message : 'cancelled');
         setStatus('error');
       }
-    });
-    w.addEventListener('error', (e) => {
-      setError(`the sweep worker failed (${e.message || 'unknown error'}); run again to start a fresh one.`);
+    };
+    const onCrash = (message: string) => {
+      setError(`the sweep worker failed (${message}); run again to start a fresh one.`);
       setStatus('error');
-    });
+    };
+    /** Row `i`'s sweep: its recipe over seeds 0 … n − 1, measured under the hand-off cut. */
+    const start = (i: number) => {
+      const spec = rows.current[i];
+      const id = ++runId.current;
+      setCurrent({ row: i, done: 0, total: spec.config.steps });
+      client.runPopulation({ id, spec: whySweepSpec(spec.config, n), base: { ...spec.config, seed: 0 }, circuit, engine, handoff: true }, { onEvent, onCrash });
+    };
     setResults([]);
     setNotes([]);
     setError(null);
     setStatus('running');
-    start(0, n);
+    start(0);
   };
 
   const done = results.length;

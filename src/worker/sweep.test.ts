@@ -12,7 +12,7 @@ import { FallbackEngine } from './engines.ts';
 import {
   checkSweep, DEFAULT_SWEEP, memberCount, runSweep, sweepCsv, sweepLambdas, sweepMembers, sweepParameters, SWEEP_BOUNDS, totalMse,
   type SweepProgress, type SweepSpec, type SweepVariant,
-} from './sweep.ts';
+} from '../core/sweep/sweep.ts';
 
 const tiny: SweepSpec = {
   ...DEFAULT_SWEEP,

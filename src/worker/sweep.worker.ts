@@ -1,14 +1,15 @@
 /**
  * The sweep worker: one sweep at a time, apart from the training worker so the main run keeps
  * going. engines.ts picks the engine and hands a failed or lost GPU run to the CPU engine;
- * sweep.ts does the rest. As one of the page's pool it trains a slice of the grid instead
- * (sweepPool.ts). Its notices ride on the next progress event as `note`.
+ * core/sweep/sweep.ts does the rest. As one of the page's pool it trains a slice of the grid
+ * instead (sweepSlice.ts). Its notices ride on the next progress event as `note`.
  */
 import { modelForCircuit } from '../core/model/presets.ts';
 import { handoffCutEffect } from '../core/why.ts';
 import { createEngine } from './engines.ts';
-import { checkSweep, runSweep, sweepMembers, type SweepEvent, type SweepRequest, type SweepRunRequest } from './sweep.ts';
-import { serveSlice } from './sweepPool.ts';
+import { checkSweep, runSweep, sweepMembers } from '../core/sweep/sweep.ts';
+import type { SweepEvent, SweepRequest, SweepRunRequest } from './sweepProtocol.ts';
+import { serveSlice } from './sweepSlice.ts';
 
 let cancelledId = -1;
 let pendingNote: string | null = null;

@@ -3,8 +3,10 @@ import { CpuEngine } from '../core/cpuEngine.ts';
 import { xorAndModel } from '../core/model/xorAnd.ts';
 import { modelData } from '../core/run.ts';
 import { DEFAULT_TRAIN } from '../core/config.ts';
-import { DEFAULT_SWEEP, runSweep, sweepCsv, sweepMembers, type SweepEvent, type SweepRow, type SweepSpec } from './sweep.ts';
-import { formatDuration, poolSize, runCpuSlice, runPool, serveSlice, sliceGrid, throughput, type PoolDriver, type PoolProgress } from './sweepPool.ts';
+import { formatDuration, poolSize, runCpuSlice, runPool, sliceGrid, throughput, type PoolDriver, type PoolProgress } from '../core/sweep/pool.ts';
+import { DEFAULT_SWEEP, runSweep, sweepCsv, sweepMembers, type SweepRow, type SweepSpec } from '../core/sweep/sweep.ts';
+import type { SweepEvent } from './sweepProtocol.ts';
+import { serveSlice } from './sweepSlice.ts';
 
 const model = xorAndModel();
 const data = modelData(model);

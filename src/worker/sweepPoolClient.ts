@@ -1,11 +1,17 @@
 /**
  * The page's pool of sweep workers (issue 18): one browser Worker per slice, driven by
- * sweepPool.ts's runPool. A worker that crashes is ended and its slice retried once on a fresh
+ * core/sweep/pool.ts's runPool. A worker that crashes is ended and its slice retried once on a fresh
  * one; cancel reaches every worker, each stopping after its current chunk. Workers are kept
  * between sweeps.
  */
-import type { SweepEvent, SweepRequest, SweepRow, SweepRunRequest } from './sweep.ts';
-import { runPool, type PoolProgress, type PoolResult } from './sweepPool.ts';
+import { runPool, type PoolProgress, type PoolResult } from '../core/sweep/pool.ts';
+import type { SweepRow } from '../core/sweep/sweep.ts';
+import type { SweepEvent, SweepRequest, SweepRunRequest } from './sweepProtocol.ts';
+
+/** Starts one sweep worker the way Vite bundles it. */
+export function createSweepWorker(): Worker {
+  return new Worker(new URL('./sweep.worker.ts', import.meta.url), { type: 'module' });
+}
 
 export class SweepPoolClient {
   private readonly workers: (Worker | null)[] = [];

@@ -5,12 +5,11 @@
  * its own config (each CpuTrainer is independent of the others), so the merged rows are the same,
  * bit for bit, whatever the pool size.
  */
-import { computeMetrics } from '../core/metrics/metrics.ts';
-import type { BaseModel } from '../core/model/baseModel.ts';
-import { modelForCircuit } from '../core/model/presets.ts';
-import { cpuTrainer, modelData, transcoderLayout } from '../core/run.ts';
-import type { TrainingData } from '../core/transcoder/data.ts';
-import { checkSweep, sweepMembers, type SweepEvent, type SweepMember, type SweepRow, type SweepRunRequest } from './sweep.ts';
+import { computeMetrics } from '../metrics/metrics.ts';
+import type { BaseModel } from '../model/baseModel.ts';
+import { cpuTrainer, modelData, transcoderLayout } from '../run.ts';
+import type { TrainingData } from '../transcoder/data.ts';
+import type { SweepMember, SweepRow } from './sweep.ts';
 
 /** Workers for a machine with `cores` logical cores: one each, less `reserve` (the page's own), at least one. */
 export function poolSize(cores: number | undefined, reserve = 1): number {
@@ -83,33 +82,6 @@ export async function runCpuSlice(
   }
   if (options.cancelled?.()) return null;
   return rows;
-}
-
-/**
- * A worker's side of a slice request (the page's sweep worker and `npm run sweep`'s threads):
- * rebuilds the grid from the request, checks it, trains the slice's members and posts
- * progress, then the rows (or `cancelled`, or `error`).
- */
-export async function serveSlice(req: SweepRunRequest & { slice: number[] }, post: (e: SweepEvent) => void, cancelled: () => boolean): Promise<void> {
-  const { id, spec } = req;
-  const built = modelForCircuit(req.circuit);
-  if (!built.ok) return post({ type: 'error', id, message: `circuit: ${built.message}` });
-  const model = built.value;
-  const problems = checkSweep(spec, model);
-  if (problems.length > 0) return post({ type: 'error', id, message: problems.join('; ') });
-  const all = sweepMembers(spec, req.base);
-  const bad = req.slice.find((i) => !Number.isInteger(i) || i < 0 || i >= all.length);
-  if (bad !== undefined) return post({ type: 'error', id, message: `slice: run ${bad} is not in this ${all.length}-run grid` });
-  const members = req.slice.map((i) => all[i]);
-  const t0 = performance.now();
-  const base = { type: 'progress' as const, id, members: members.length, total: spec.steps, engine: 'cpu' as const };
-  post({ ...base, done: 0, runs: 0, modelSteps: 0 });
-  const rows = await runCpuSlice(model, members, spec.steps, {
-    cancelled,
-    onProgress: (p) => post({ ...base, done: Math.floor(p.modelSteps / Math.max(1, members.length)), ...p }),
-  });
-  if (rows === null) post({ type: 'cancelled', id });
-  else post({ type: 'result', id, rows, engine: 'cpu', ms: Math.round(performance.now() - t0) });
 }
 
 /** A whole pool's progress: runs finished and model-steps taken, of the totals. */

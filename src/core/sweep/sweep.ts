@@ -1,16 +1,16 @@
 /**
  * Sweeps (issue 5): a grid of λ × seeds × variants expanded into one population, trained in
  * lock step by any Engine, then measured member by member (SPEC §3–4). Pure: runs in Node,
- * in the sweep worker and in tests. The worker's message types live here too (types only).
+ * in the sweep worker and in tests. The sweep worker's messages are worker/sweepProtocol.ts.
  */
-import { BOUNDS, DEFAULT_TRAIN, PENALTIES, type PenaltyKind, type TrainConfig } from '../core/config.ts';
-import type { Engine, EngineName, MemberSpec } from '../core/engine.ts';
-import { cutEffectRecall } from '../core/metrics/effects.ts';
-import { computeMetrics, type Metrics } from '../core/metrics/metrics.ts';
-import type { BaseModel } from '../core/model/baseModel.ts';
-import { transcoderLayout } from '../core/run.ts';
-import type { TrainedTranscoder } from '../core/transcoder/apply.ts';
-import type { TrainingData } from '../core/transcoder/data.ts';
+import { BOUNDS, DEFAULT_TRAIN, PENALTIES, type PenaltyKind, type TrainConfig } from '../config.ts';
+import type { Engine, EngineName, MemberSpec } from '../engine.ts';
+import { cutEffectRecall } from '../metrics/effects.ts';
+import { computeMetrics, type Metrics } from '../metrics/metrics.ts';
+import type { BaseModel } from '../model/baseModel.ts';
+import { transcoderLayout } from '../run.ts';
+import type { TrainedTranscoder } from '../transcoder/apply.ts';
+import type { TrainingData } from '../transcoder/data.ts';
 
 /** The transcoder variants a sweep can compare. */
 export type SweepVariant = 'clt-concat' | 'clt-sum' | 'clt-window' | 'plt';
@@ -279,39 +279,3 @@ export function sweepRecords(rows: readonly SweepRow[]): Record<string, string |
 export function totalMse(row: Pick<SweepRow, 'mse'>): number {
   return row.mse.reduce((s, v) => s + v, 0);
 }
-
-/** Starts a sweep in the sweep worker. */
-export interface SweepRunRequest {
-  type: 'run';
-  id: number;
-  spec: SweepSpec;
-  /** The current experiment's training config; the sweep overrides its grid fields. */
-  base: TrainConfig;
-  /** The URL's circuit ('' is the write-up's model). */
-  circuit: string;
-  /** 'auto' takes WebGPU on a hardware adapter, like the main run. */
-  engine: 'auto' | 'cpu' | 'webgpu';
-  /** Also measure each member under the hand-off cut (the Why panel). */
-  handoff?: boolean;
-  /**
-   * A pool worker's share (issue 18): the grid indices it trains, one run after another on
-   * the CPU engine (sweepPool.ts); the rows come back in this order. Absent: the whole grid
-   * as one population on the engine chosen.
-   */
-  slice?: number[];
-}
-
-/** Stops the running sweep after its current chunk. */
-export interface SweepCancelRequest {
-  type: 'cancel';
-  id: number;
-}
-
-export type SweepRequest = SweepRunRequest | SweepCancelRequest;
-
-/** Every event carries the id of the run request it answers. */
-export type SweepEvent =
-  | ({ type: 'progress'; id: number; members: number; note?: string; runs?: number; modelSteps?: number } & SweepProgress)
-  | { type: 'result'; id: number; rows: SweepRow[]; engine: EngineName; ms: number }
-  | { type: 'cancelled'; id: number }
-  | { type: 'error'; id: number; message: string };
