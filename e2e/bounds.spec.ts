@@ -7,7 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import type { BaseModel } from '../src/core/model/baseModel.ts';
 import { exportBaseModel } from '../src/onnx/export.ts';
-import { DEFAULT_LIMITS, MAX_ROWS } from '../src/onnx/limits.ts';
+import { DEFAULT_LIMITS, MAX_ROWS } from '../src/core/model/uploadLimits.ts';
 import { SWEEP_BOUNDS } from '../src/core/sweep/sweep.ts';
 import { runState, shoot, waitForStatus, watchErrors } from './helpers.ts';
 

@@ -31,6 +31,18 @@ describe('layer boundaries', () => {
     ['src/state/probe.ts', '../views/types.ts'],
     ['src/state/probe.ts', '../onnx/validate.ts'],
     ['src/state/probe.ts', '../app/App.tsx'],
+    ['src/state/probe.ts', '../onnx/upload.ts'],
+    ['src/views/probe.tsx', '../worker/sweepProtocol.ts'],
+    ['src/views/probe.tsx', '../worker/client.ts'],
+    ['src/views/probe.tsx', '../onnx/upload.ts'],
+    ['src/views/controls/probe.tsx', '../../worker/engines.ts'],
+    ['src/views/controls/probe.tsx', '../../onnx/validate.ts'],
+    ['src/views/charts/probe.ts', '../../worker/sweepPoolClient.ts'],
+    ['src/views/charts/probe.ts', '../../onnx/session.ts'],
+    ['src/views/probe.tsx', '../gpu/device.ts'],
+    ['src/views/probe.tsx', '../app/App.tsx'],
+    ['src/views/probe.tsx', '../../scripts/reproduceRuns.ts'],
+    ['src/views/probe.test.ts', '../worker/client.ts'],
   ];
   it.each(never)('%s may not import %s', async (file, from) => {
     expect(await restricted(file, from)).toHaveLength(1);
@@ -47,7 +59,14 @@ describe('layer boundaries', () => {
     ['src/worker/probe.ts', '../../models/xor-and.onnx?url&no-inline'],
     ['src/state/probe.ts', '../worker/protocol.ts'],
     ['src/views/probe.ts', '../state/store.ts'],
+    ['src/views/probe.tsx', '../state/sweep.ts'],
+    ['src/views/probe.tsx', './charts/phaseDiagram.ts'],
+    ['src/views/controls/probe.tsx', '../../core/model/uploadLimits.ts'],
+    ['src/views/controls/probe.tsx', '../types.ts'],
+    ['src/views/probe.test.ts', '../../scripts/reproduceRuns.ts'],
     ['src/views/charts/probe.ts', '../../core/config.ts'],
+    ['src/state/probe.ts', '../worker/sweepPoolClient.ts'],
+    ['src/core/sweep/probe.ts', '../model/baseModel.ts'],
   ];
   it.each(allowed)('%s may import %s', async (file, from) => {
     expect(await restricted(file, from)).toEqual([]);

@@ -9,7 +9,7 @@ import { Random } from '../core/random.ts';
 import { baseModelProto, encodeModel, exportBaseModel } from './export.ts';
 import { MODEL_FILES } from './modelFiles.ts';
 import { baseModelFromOnnx, openOnnxModel, runOnnxModel, type OnnxModel } from './session.ts';
-import { DEFAULT_LIMITS } from './limits.ts';
+import { DEFAULT_LIMITS } from '../core/model/uploadLimits.ts';
 import { validateOnnx } from './validate.ts';
 
 const { onnx } = onnxProto;

@@ -11,8 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BaseModel, MlpLayer } from '../core/model/baseModel.ts';
 import { encodeModel, exportBaseModel } from './export.ts';
 import { META, maskName, mlpInName, mlpOutName } from './names.ts';
-import { DEFAULT_LIMITS, MAX_ROWS } from './limits.ts';
-import { prepareUpload, type UploadChoices } from './upload.ts';
+import type { UploadChoices } from '../core/model/uploadInputs.ts';
+import { DEFAULT_LIMITS, MAX_ROWS } from '../core/model/uploadLimits.ts';
+import { prepareUpload } from './upload.ts';
 
 const { onnx } = onnxProto;
 type Proto = ReturnType<typeof onnx.ModelProto.decode>;

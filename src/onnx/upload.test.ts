@@ -2,8 +2,9 @@ import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { xorAndModel } from '../core/model/xorAnd.ts';
 import { encodeModel, exportBaseModel } from './export.ts';
-import { MAX_ROWS } from './limits.ts';
-import { parseInputRows, prepareUpload, validateModelFile } from './upload.ts';
+import { parseInputRows } from '../core/model/uploadInputs.ts';
+import { MAX_ROWS } from '../core/model/uploadLimits.ts';
+import { prepareUpload, validateModelFile } from './upload.ts';
 
 const { onnx } = onnxProto;
 

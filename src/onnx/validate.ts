@@ -3,7 +3,7 @@
  * it, and reads sizes and names from it. Every failure is a sentence a person can act on.
  */
 import onnxProto from 'onnx-proto';
-import { DEFAULT_LIMITS, type OnnxLimits } from './limits.ts';
+import { DEFAULT_LIMITS, type OnnxLimits } from '../core/model/uploadLimits.ts';
 import { META, inputName, maskName, mlpInName, mlpOutName, RESID_FINAL } from './names.ts';
 import { brief, quote } from '../core/text.ts';
 import type { ModelInfo } from '../core/model/modelInfo.ts';

@@ -1,14 +1,21 @@
 /**
- * The page's side of loading a user's ONNX model: hands the file to the worker, and only when
- * the worker has accepted it (its `data` event of the new run) switches the page's model, so a
- * refused file never disturbs the running experiment. Refusals go to the error banner.
+ * The page's side of loading a user's ONNX model: the training worker checks the file (the page
+ * never parses ONNX), then loads it, and only when the worker has accepted it (its `data` event
+ * of the new run) does the page switch its model, so a refused file never disturbs the running
+ * experiment. Refusals go to the error banner.
  */
+import type { ModelInfo } from '../core/model/modelInfo.ts';
+import type { PreparedUpload, UploadChoices } from '../core/model/uploadInputs.ts';
 import type { Result } from '../core/result.ts';
 import type { TrainerClient } from '../worker/client.ts';
 import type { UploadRequest, WorkerEvent } from '../worker/protocol.ts';
 import { useStore, type UploadedModel } from './store.ts';
 
 export interface UploadFlow {
+  /** What the worker can say of a file before the user chooses inputs and output. */
+  check(bytes: Uint8Array): Promise<Result<ModelInfo>>;
+  /** The model the file and the user's choices give, built in the worker; nothing is loaded yet. */
+  prepare(bytes: Uint8Array, choices: UploadChoices): Promise<Result<PreparedUpload>>;
   /** Sends the file to the worker; resolves when the worker accepted or refused it. */
   load(upload: UploadedModel, request: UploadRequest): Promise<Result<void>>;
   /** Takes the events that belong to uploads and data sources; true when it consumed `e`. */
@@ -43,6 +50,16 @@ export function uploadFlow(client: TrainerClient, dropPending: () => void): Uplo
 
   return {
     refuse,
+    async check(bytes) {
+      const r = await client.checkModel(bytes.slice().buffer);
+      return r.ok ? { ok: true, value: r.value.info } : r;
+    },
+    async prepare(bytes, choices) {
+      const r = await client.checkModel(bytes.slice().buffer, choices);
+      if (!r.ok) return r;
+      const { info, model } = r.value;
+      return model ? { ok: true, value: { info, model } } : { ok: false, message: 'The worker checked the file but built no model from it; try again.' };
+    },
     load(upload, request) {
       clearLast();
       settle({ ok: false, message: 'Replaced by a newer upload.' });

@@ -3,11 +3,14 @@
  * that a later start, reset or setConfig replaced are dropped here, so listeners never see them.
  */
 import type { ExperimentConfig } from '../core/config.ts';
-import type { Fault, LoadModelRequest, ResumeRequest, ResumeState, UploadRequest, WorkerEvent, WorkerRequest } from './protocol.ts';
+import type { UploadChoices } from '../core/model/uploadInputs.ts';
+import type {
+  CheckedMessage, Fault, LoadModelRequest, ResumeRequest, ResumeState, TrainerMessage, TrainerRequest, UploadRequest, WorkerEvent, WorkerRequest,
+} from './protocol.ts';
 
 /** What the client needs of a Worker; a MessagePort (DOM or node:worker_threads) fits too. */
 export interface TrainerEndpoint {
-  postMessage(message: WorkerRequest): void;
+  postMessage(message: TrainerRequest): void;
   addEventListener(type: 'message' | 'error' | 'messageerror', listener: (event: Event) => void): void;
   removeEventListener(type: 'message' | 'error' | 'messageerror', listener: (event: Event) => void): void;
   /** Ports deliver nothing until started; a Worker has no such method. */
@@ -50,6 +53,9 @@ export class TrainerClient {
   private endpoint: TrainerEndpoint;
   private readonly create: (() => TrainerEndpoint) | null;
   private crashes: number[] = [];
+  /** File checks the worker has not answered yet, by id. */
+  private readonly checks = new Map<number, (r: CheckedMessage['result']) => void>();
+  private checkId = 0;
 
   /**
    * With no argument, starts the worker and replaces it after a crash. An endpoint (tests pass a
@@ -112,6 +118,18 @@ export class TrainerClient {
   }
 
   /**
+   * Has the worker check an uploaded file (and, with `choices`, build its model) without loading
+   * it; the current run is not touched. A worker that crashes first answers with a refusal.
+   */
+  checkModel(bytes: ArrayBuffer, choices?: UploadChoices): Promise<CheckedMessage['result']> {
+    const id = ++this.checkId;
+    return new Promise((resolve) => {
+      this.checks.set(id, resolve);
+      this.endpoint.postMessage({ type: 'checkModel', id, bytes, ...(choices ? { choices } : {}) });
+    });
+  }
+
+  /**
    * Continues a run in the (fresh) worker from `state`, under `config` and the current upload;
    * returns the new run id.
    */
@@ -145,6 +163,7 @@ export class TrainerClient {
   dispose(): void {
     this.detach();
     this.listeners.clear();
+    this.failChecks('The training worker was closed before it checked the file.');
   }
 
   private attach(): void {
@@ -181,8 +200,20 @@ export class TrainerClient {
     for (const listener of this.listeners) listener(event);
   }
 
+  private failChecks(message: string): void {
+    for (const done of this.checks.values()) done({ ok: false, message });
+    this.checks.clear();
+  }
+
   private readonly onMessage = (e: Event): void => {
-    const event = (e as MessageEvent<WorkerEvent>).data;
+    const message = (e as MessageEvent<TrainerMessage>).data;
+    if (message.type === 'checked') {
+      const done = this.checks.get(message.id);
+      this.checks.delete(message.id);
+      done?.(message.result);
+      return;
+    }
+    const event: WorkerEvent = message;
     if (event.run === this.pendingRun) {
       this.runId = event.run;
       this.upload = event.run;
@@ -200,6 +231,8 @@ export class TrainerClient {
   private readonly onError = (e: Event): void => {
     const detail = (e as Partial<ErrorEvent>).message;
     const what = `The training worker stopped: ${detail || 'it failed to load or crashed'}.`;
+    // A check the dead worker had not answered will never be answered.
+    this.failChecks(`${what} Try the file again.`);
     const now = Date.now();
     this.crashes = [...this.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
     if (!this.create || this.crashes.length > MAX_CRASHES) {

@@ -5,8 +5,11 @@
  */
 import type { ExperimentConfig } from '../core/config.ts';
 import type { EngineName } from '../core/engine.ts';
+import type { BaseModel } from '../core/model/baseModel.ts';
+import type { ModelInfo } from '../core/model/modelInfo.ts';
+import type { InputEnumeration, UploadChoices } from '../core/model/uploadInputs.ts';
+import type { Result } from '../core/result.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
-import type { InputEnumeration } from '../onnx/upload.ts';
 
 /** Builds the engine for a fresh run and starts training it. */
 export interface StartRequest {
@@ -77,6 +80,26 @@ export interface LoadModelRequest {
   config: ExperimentConfig;
 }
 
+/**
+ * Checks an uploaded ONNX file without loading it: the page never parses one itself. Without
+ * `choices`, what can be said before the user chooses inputs and output (the convention's checks,
+ * and whether the weights read back); with them, also the model they give. Answered by a
+ * `checked` message with the same id, outside every run: the current run is not touched.
+ */
+export interface CheckModelRequest {
+  type: 'checkModel';
+  id: number;
+  bytes: ArrayBuffer;
+  choices?: UploadChoices;
+}
+
+/** The answer to the checkModel with the same id: the file's info and, when choices were given, its model. */
+export interface CheckedMessage {
+  type: 'checked';
+  id: number;
+  result: Result<{ info: ModelInfo; model: BaseModel | null }>;
+}
+
 /** An uploaded file and the choices made beside it: what the page sends, and again to a fresh worker after a crash. */
 export type UploadRequest = Omit<LoadModelRequest, 'type' | 'run' | 'config'>;
 
@@ -126,6 +149,9 @@ export type WorkerRequest =
   | LoadModelRequest
   | ResumeRequest
   | FaultRequest;
+
+/** Everything the page posts to the training worker: the session's requests, and file checks the worker answers itself. */
+export type TrainerRequest = WorkerRequest | CheckModelRequest;
 
 /** Lifecycle of a run, as the `status` test id reports it. */
 export type TrainerStatus = 'idle' | 'training' | 'paused' | 'done' | 'error';
@@ -200,3 +226,6 @@ export interface CrashedEvent {
 
 /** Every event the page receives about the run. */
 export type WorkerEvent = SnapshotEvent | StatusEvent | TrainerErrorEvent | DataEvent | CrashedEvent;
+
+/** Everything the training worker posts: the run's events, and the answers to file checks. */
+export type TrainerMessage = WorkerEvent | CheckedMessage;

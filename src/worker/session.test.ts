@@ -8,7 +8,7 @@ import { CpuEngine } from '../core/cpuEngine.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import type { LossParts } from '../core/transcoder/training.ts';
 import { TrainerClient, type TrainerEndpoint } from './client.ts';
-import type { SnapshotEvent, StatusEvent, WorkerEvent, WorkerRequest } from './protocol.ts';
+import type { SnapshotEvent, StatusEvent, TrainerRequest, WorkerEvent, WorkerRequest } from './protocol.ts';
 import { isHistoryStep, snapshotEvery, TrainingSession, type EngineFactory } from './session.ts';
 
 // Small transcoders keep each snapshot cheap; the protocol does not care about F.
@@ -302,10 +302,10 @@ describe('recovery', () => {
 
 describe('TrainerClient', () => {
   it('replaces a crashed worker and says so, until it crashes too often', () => {
-    const made: { target: EventTarget; sent: WorkerRequest[]; ended: boolean }[] = [];
+    const made: { target: EventTarget; sent: TrainerRequest[]; ended: boolean }[] = [];
     const factory = (): TrainerEndpoint => {
       const target = new EventTarget();
-      const rec = { target, sent: [] as WorkerRequest[], ended: false };
+      const rec = { target, sent: [] as TrainerRequest[], ended: false };
       made.push(rec);
       return {
         postMessage: (m) => rec.sent.push(m),
@@ -337,7 +337,7 @@ describe('TrainerClient', () => {
 
   it('drops stale run ids and surfaces worker errors as error events', () => {
     const target = new EventTarget();
-    const sent: WorkerRequest[] = [];
+    const sent: TrainerRequest[] = [];
     const endpoint: TrainerEndpoint = {
       postMessage: (m) => sent.push(m),
       addEventListener: (t, l) => target.addEventListener(t, l),

@@ -1,13 +1,14 @@
 /**
  * "Bring your own model": pick an ONNX file, say how its inputs are enumerated and which
- * residual dim is the answer, and train PLT and CLT on it. The file is checked here first for
- * an instant answer; the worker checks it again, runs it with onnxruntime-web, and only then
- * does the page switch to it. A refusal shows in the error banner and leaves the run alone.
+ * residual dim is the answer, and train PLT and CLT on it. The training worker checks the file
+ * first for a quick answer (the page never parses ONNX itself), checks it again when loading it,
+ * runs it with onnxruntime-web, and only then does the page switch to it. A refusal shows in the
+ * error banner and leaves the run alone.
  */
 import { useState, type ChangeEvent } from 'react';
-import { DEFAULT_LIMITS, MAX_ROWS } from '../../onnx/limits.ts';
-import type { InputEnumeration } from '../../onnx/upload.ts';
 import type { ModelInfo } from '../../core/model/modelInfo.ts';
+import { parseInputRows, type InputEnumeration } from '../../core/model/uploadInputs.ts';
+import { DEFAULT_LIMITS, MAX_ROWS } from '../../core/model/uploadLimits.ts';
 import type { RunController } from '../../state/runner.ts';
 import { useStore } from '../../state/store.ts';
 import { compactNumber } from './rangeText.ts';
@@ -19,9 +20,6 @@ interface Picked {
   bytes: Uint8Array;
   info: ModelInfo;
 }
-
-/** The checks load with the first file, so the page's first paint does not carry onnx-proto. */
-const loadChecks = () => import('../../onnx/upload.ts');
 
 /** The limits every upload is checked against, read from the constants that enforce them. */
 const LIMITS_TEXT = (() => {
@@ -70,9 +68,8 @@ export function UploadPanel({ runner }: { runner: RunController }) {
     setPicked(null);
     setPhase('checking');
     setStatus(`Checking ${file.name}…`);
-    const [checks, buffer] = await Promise.all([loadChecks(), file.arrayBuffer()]);
-    const bytes = new Uint8Array(buffer);
-    const checked = checks.validateModelFile(bytes);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const checked = await runner.uploads.check(bytes);
     if (!checked.ok) return refuse(checked.message);
     const info = checked.value;
     setPicked({ fileName: file.name, bytes, info });
@@ -90,14 +87,13 @@ export function UploadPanel({ runner }: { runner: RunController }) {
 
   const train = async (): Promise<void> => {
     if (!picked) return;
-    const checks = await loadChecks();
     let enumeration: InputEnumeration = { kind: 'signs' };
     if (enumKind === 'csv') {
-      const rows = checks.parseInputRows(csv, picked.info.nInputs);
+      const rows = parseInputRows(csv, picked.info.nInputs);
       if (!rows.ok) return refuse(rows.message);
       enumeration = { kind: 'csv', rows: rows.value };
     }
-    const prepared = checks.prepareUpload(picked.bytes, { enumeration, outputDim });
+    const prepared = await runner.uploads.prepare(picked.bytes, { enumeration, outputDim });
     if (!prepared.ok) return refuse(prepared.message);
     const name = displayName(picked);
     setPhase('loading');

@@ -1,6 +1,6 @@
 /**
- * What an uploaded model may be. Apart from validate.ts so that the upload panel can print the
- * limits without loading onnx-proto; validate.ts and upload.ts enforce them.
+ * What an uploaded model may be. In core so that the upload panel can print the limits without
+ * loading onnx-proto; onnx/validate.ts and onnx/upload.ts enforce them, in the training worker.
  */
 
 export interface OnnxLimits {
