@@ -129,6 +129,7 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     }
     return link.view;
   };
+  keepLinkedMax(false);
   const linkedView = fromUrl();
   store.getState().setSpeed(initialPace(linkedView.speed, readStored(win)));
   let lastHash = '';
