@@ -9,7 +9,8 @@ import type { BaseModel } from '../core/model/baseModel.ts';
 import type { LossParts } from '../core/transcoder/training.ts';
 import { TrainerClient, type TrainerEndpoint } from './client.ts';
 import type { SnapshotEvent, StatusEvent, WorkerEvent, WorkerRequest } from './protocol.ts';
-import { isHistoryStep, snapshotEvery, TrainingSession, type EngineFactory } from './session.ts';
+import { isHistoryStep, snapshotEvery } from './pacer.ts';
+import { TrainingSession, type EngineFactory } from './session.ts';
 
 // Small transcoders keep each snapshot cheap; the protocol does not care about F.
 const SHORT: ExperimentConfig = { ...DEFAULT_EXPERIMENT, features: 8, steps: 600 };
