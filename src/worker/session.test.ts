@@ -214,6 +214,31 @@ describe('TrainingSession over a MessageChannel', () => {
     await h.waitFor(isStatus('training'));
   });
 
+  it('keeps light history entries for a run too big to keep its activations, each followed by the same step in full', async () => {
+    const h = harness();
+    const config = { ...SHORT, features: 2, steps: 3, circuit: '((a|b)|(c|d)) | ((e|f)|(g|h)) | ((i|j)|(k|l))' };
+    h.client.start(config);
+    await h.waitFor(isStatus('done'));
+    const shots = h.snapshots();
+    const history = shots.filter((e) => e.history);
+    expect(history.map((e) => e.snapshot.step)).toEqual([0, 1, 2, 3]);
+    for (const e of history) {
+      const next = shots[shots.indexOf(e) + 1];
+      expect(next.history).toBe(false);
+      expect(next.snapshot.step).toBe(e.snapshot.step);
+      e.snapshot.members.forEach((m, i) => {
+        const full = next.snapshot.members[i];
+        expect(m.acts).toHaveLength(0);
+        expect(m.inputs).toHaveLength(0);
+        expect(Array.from(m.params)).toEqual(Array.from(full.params));
+        expect(m.metrics.l0).toEqual(full.metrics.l0);
+        expect(full.inputs).toHaveLength(256);
+        expect(full.acts).toHaveLength(4 * 256 * 2);
+        expect(full.unmeasured).toMatch(/not measured/);
+      });
+    }
+  });
+
   it('reports bad requests as error events instead of training', async () => {
     const h = harness();
     h.client.step(3);

@@ -12,7 +12,7 @@ import type { BaseModel } from '../core/model/baseModel.ts';
 import type { Result } from '../core/result.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
 import { transcoderLayout } from '../core/run.ts';
-import { snapshotOf, snapshotTransfers, type TranscoderSnapshot } from '../core/snapshot.ts';
+import { historyKeepsShown, snapshotOf, snapshotTransfers, withoutShown, type RunSnapshot, type TranscoderSnapshot } from '../core/snapshot.ts';
 import { relayout, type TrainingData } from '../core/transcoder/data.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
 import { prepareUpload } from '../onnx/upload.ts';
@@ -78,6 +78,8 @@ interface RunState {
   specs: MemberSpec[];
   layouts: Layout[];
   engine: Engine;
+  /** Whether history snapshots keep activations and reconstructions (false: the history would grow too big). */
+  historyShown: boolean;
 }
 
 /** A model the page uploaded, with the data onnxruntime-web collected from it. */
@@ -334,7 +336,8 @@ export class TrainingSession {
       await engine.importState({ step, members });
       if (gen !== this.gen) return engine.dispose();
     }
-    this.current = { config, upload: event.uploaded ? upload : null, model, specs, layouts, engine };
+    const historyShown = layouts.every((layout) => historyKeepsShown(layout, engine.data, specs.length));
+    this.current = { config, upload: event.uploaded ? upload : null, model, specs, layouts, engine, historyShown };
     this.lastPosted = engine.step;
     this.post({ type: 'data', run: this.run, ...event }, []);
     if (!(await this.postSnapshot(gen, isHistoryStep(engine.step, config.steps)))) return;
@@ -419,7 +422,7 @@ export class TrainingSession {
   private async postSnapshot(gen: number, history: boolean): Promise<boolean> {
     const cur = this.current;
     if (!cur || gen !== this.gen) return false;
-    const { engine, specs, layouts, config, model } = cur;
+    const { engine, specs, layouts, config, model, historyShown } = cur;
     const step = engine.step;
     const started = this.pacer.now();
     const members: TranscoderSnapshot[] = [];
@@ -434,7 +437,12 @@ export class TrainingSession {
     }
     const snapshot = { step, totalSteps: config.steps, members };
     this.pacer.snapshotPosted(started);
-    this.post({ type: 'snapshot', run: this.run, snapshot, history }, snapshotTransfers(snapshot));
+    if (history && !historyShown) {
+      // The history keeps a light entry; the page shows this step in full from a live one after it.
+      const entry: RunSnapshot = { ...snapshot, members: members.map(withoutShown) };
+      this.post({ type: 'snapshot', run: this.run, snapshot: entry, history: true }, snapshotTransfers(entry));
+      this.post({ type: 'snapshot', run: this.run, snapshot, history: false }, snapshotTransfers(snapshot));
+    } else this.post({ type: 'snapshot', run: this.run, snapshot, history }, snapshotTransfers(snapshot));
     this.lastPosted = step;
 
     return true;
