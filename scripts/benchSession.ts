@@ -11,7 +11,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { DEFAULT_EXPERIMENT, type ExperimentConfig } from '../src/core/config.ts';
 import { CpuEngine } from '../src/core/cpuEngine.ts';
 import { transcoderLayout } from '../src/core/run.ts';
-import { historyKeepsShown, snapshotOf, withoutShown, type RunSnapshot } from '../src/core/snapshot.ts';
+import { historyEntry, historyPlan, snapshotOf, type RunSnapshot } from '../src/core/snapshot.ts';
 import { TrainerClient, type TrainerEndpoint } from '../src/worker/client.ts';
 import type { WorkerRequest } from '../src/worker/protocol.ts';
 import { membersFor, modelFor, TrainingSession } from '../src/worker/session.ts';
@@ -62,8 +62,9 @@ function build(times: number) {
     snapshot = { step: engine.step, totalSteps: CONFIG.steps, members };
   }
   const live = snapshot!;
-  const keeps = layouts.every((l) => historyKeepsShown(l, engine.data, specs.length));
-  const entry = keeps ? live : { ...live, members: live.members.map(withoutShown) };
+  const plan = historyPlan(layouts, engine.data);
+  const entry = { ...live, members: live.members.map((m) => historyEntry(m, { shown: plan.shown, params: true })) };
+  const bare = { ...live, members: live.members.map((m) => historyEntry(m, { shown: plan.shown, params: false })) };
   return {
     inputs: engine.data.n,
     engineMs,
@@ -71,7 +72,8 @@ function build(times: number) {
     snapshotMs: median(ms),
     liveBytes: snapshotBytes(live),
     historyBytes: snapshotBytes(entry),
-    historyKeepsShown: keeps,
+    historyBareBytes: snapshotBytes(bare),
+    plan,
     unmeasured: live.members[0].unmeasured ?? null,
   };
 }
@@ -128,7 +130,10 @@ const memory = () => {
 const label = `features ${CONFIG.features}, ${CONFIG.circuit === '' ? 'the write-up’s model' : `circuit ${CONFIG.circuit}`}, ${CONFIG.steps} steps`;
 const b = build(3);
 console.log(`${label}: ${b.inputs} inputs; engine built in ${b.engineMs.toFixed(0)} ms, one step ${b.stepMs.toFixed(1)} ms`);
-console.log(`one snapshot (2 members): built in ${b.snapshotMs.toFixed(1)} ms, ${mb(b.liveBytes)} live, ${mb(b.historyBytes)} as a history entry${b.historyKeepsShown ? '' : ' (activations dropped)'}`);
+console.log(
+  `one snapshot (2 members): built in ${b.snapshotMs.toFixed(1)} ms, ${mb(b.liveBytes)} live, ${mb(b.historyBytes)} as a history entry` +
+    `${b.plan.shown ? '' : ' (activations dropped)'}${b.plan.paramsEvery > 1 ? `, ${mb(b.historyBareBytes)} without parameters (kept on every ${b.plan.paramsEvery}th)` : ''}`,
+);
 if (b.unmeasured) console.log(`  ${b.unmeasured}`);
 const full = await measure(1, SECONDS);
 console.log(`speed 1:   ${full.snapshotsPerSecond.toFixed(1)} snapshots/s, ${mb(full.bytesPerSecond)}/s, ${Math.round(full.stepsPerSecond)} steps/s`);

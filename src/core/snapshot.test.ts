@@ -5,7 +5,7 @@ import { CpuEngine } from './cpuEngine.ts';
 import { computeMetrics, trainingOutputs } from './metrics/metrics.ts';
 import { modelForCircuit } from './model/presets.ts';
 import { transcoderLayout } from './run.ts';
-import { historyKeepsShown, MAX_PAIRS, SHOWN_INPUTS, shownInputs, snapshotOf, snapshotTransfers, withoutShown } from './snapshot.ts';
+import { HISTORY_PARAMS_BYTES, historyEntry, historyKeepsShown, historyPlan, MAX_PAIRS, SHOWN_INPUTS, shownInputs, snapshotOf, snapshotTransfers } from './snapshot.ts';
 
 /** A trained-for-a-few-steps engine and the CLT's snapshot under `config`. */
 function snap(config: ExperimentConfig, steps: number) {
@@ -37,6 +37,7 @@ describe('snapshotOf', () => {
     expect(s.metrics.interventions.length).toBeGreaterThan(0);
     expect(Array.from(s.fires!)).toEqual(counts(full.acts, layout.features));
     expect(historyKeepsShown(layout, data, 2)).toBe(true);
+    expect(historyPlan([layout, transcoderLayout('plt', model, config)], data)).toEqual({ shown: true, paramsEvery: 1 });
   });
 
   it('shows a fixed spread of 256 of 4,096 inputs and measures no N × N patches for a 12-input circuit', () => {
@@ -75,19 +76,30 @@ describe('snapshotOf', () => {
     expect(s.unmeasured).toMatch(/16,777,216 \(target, source\) pairs/);
     // 302 history entries × 2 members × 4 layers × 256 inputs × (4 + 43) values: 233 MB, over the budget.
     expect(historyKeepsShown(layout, data, 2)).toBe(false);
+    // At 256 features a member's parameters alone pass 1 MB: the history keeps them on every 5th entry.
+    const wide = { ...config, features: 256 };
+    const layouts = [transcoderLayout('clt', snap(config, 0).model, wide), transcoderLayout('plt', snap(config, 0).model, wide)];
+    const plan = historyPlan(layouts, data);
+    expect(plan).toEqual({ shown: false, paramsEvery: 5 });
+    const kept = (302 / plan.paramsEvery + 1) * layouts.reduce((s, l) => s + l.size * 8, 0);
+    expect(kept).toBeLessThanOrEqual(HISTORY_PARAMS_BYTES * 1.01);
   });
 
-  it('drops what it shows from a history entry, keeping parameters, fire counts and metrics', () => {
+  it('drops what a history entry does not keep, always keeping fire counts and metrics', () => {
     const { s } = snap({ ...DEFAULT_EXPERIMENT, features: 8 }, 5);
-    const entry = withoutShown(s);
+    const entry = historyEntry(s, { shown: false, params: true });
     expect(entry.acts).toHaveLength(0);
     expect(entry.recon).toHaveLength(0);
     expect(entry.inputs).toHaveLength(0);
     expect(Array.from(entry.params)).toEqual(Array.from(s.params));
     expect(entry.params.buffer).not.toBe(s.params.buffer);
     expect(entry.metrics).toBe(s.metrics);
-    // Both can be posted: no buffer is listed twice or shared.
-    const buffers = snapshotTransfers({ step: 5, totalSteps: 10, members: [s, entry] });
+    expect(Array.from(entry.fires!)).toEqual(Array.from(s.fires!));
+    const bare = historyEntry(s, { shown: true, params: false });
+    expect(bare.params).toHaveLength(0);
+    expect(Array.from(bare.acts)).toEqual(Array.from(s.acts));
+    // All can be posted together: no buffer is listed twice or shared.
+    const buffers = snapshotTransfers({ step: 5, totalSteps: 10, members: [s, entry, bare] });
     expect(new Set(buffers).size).toBe(buffers.length);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * What the page sees of a transcoder at one step: parameters, activations, reconstructions,
  * metrics. Its cost scales with what is shown: activations and reconstructions are carried for
- * at most SHOWN_INPUTS inputs, a history entry drops them (`withoutShown`) when a run's history
- * would hold more than HISTORY_SHOWN_BYTES of them, and the interventions (N × N pairs each) are measured
+ * at most SHOWN_INPUTS inputs, a history entry drops them (`historyPlan`) when a run's history
+ * would hold more than HISTORY_SHOWN_BYTES of them, and keeps parameters on every k-th entry
+ * only when all of them would pass HISTORY_PARAMS_BYTES, and the interventions (N × N pairs each) are measured
  * only up to MAX_PAIRS pairs.
  */
 import type { TranscoderKind } from './config.ts';
@@ -21,6 +22,8 @@ export const MAX_PAIRS = 65_536;
 const HISTORY_SNAPSHOTS = 302;
 /** Most bytes of activations and reconstructions a run's whole history may hold, all members together. */
 export const HISTORY_SHOWN_BYTES = 64 * 2 ** 20;
+/** Most bytes of parameters a run's whole history may hold, all members together. */
+export const HISTORY_PARAMS_BYTES = 128 * 2 ** 20;
 
 export interface TranscoderSnapshot {
   kind: TranscoderKind;
@@ -85,12 +88,33 @@ export function historyKeepsShown(layout: Layout, data: TrainingData, members: n
   return bytes * members * HISTORY_SNAPSHOTS <= HISTORY_SHOWN_BYTES;
 }
 
+/** What a run's history entries keep, so its whole history stays within the budgets above. */
+export interface HistoryPlan {
+  /** Activations and reconstructions (else empty). */
+  shown: boolean;
+  /** Parameters on every k-th history entry (and the first and last); 1: on all. */
+  paramsEvery: number;
+}
+
+/** The history plan of a run of these members' layouts on `data`: everything, unless it would outgrow the budgets. */
+export function historyPlan(layouts: readonly Layout[], data: TrainingData): HistoryPlan {
+  const params = layouts.reduce((s, l) => s + l.size * 8, 0) * HISTORY_SNAPSHOTS;
+  return {
+    shown: layouts.every((l) => historyKeepsShown(l, data, layouts.length)),
+    paramsEvery: Math.max(1, Math.ceil(params / HISTORY_PARAMS_BYTES)),
+  };
+}
+
 /**
- * A member's history entry for a run too big to keep what it shows: parameters (copied),
- * fire counts, metrics and loss; `acts` and `recon` empty, `inputs` empty.
+ * A member's light history entry: fire counts, metrics and loss, and (copied) parameters when
+ * `keep.params`, activations and reconstructions when `keep.shown`; what is not kept is empty
+ * (`inputs` empty too).
  */
-export function withoutShown(m: TranscoderSnapshot): TranscoderSnapshot {
-  return { ...m, params: m.params.slice(), acts: new Float64Array(0), recon: new Float64Array(0), inputs: new Int32Array(0), ...(m.fires ? { fires: m.fires.slice() } : {}) };
+export function historyEntry(m: TranscoderSnapshot, keep: { shown: boolean; params: boolean }): TranscoderSnapshot {
+  const fires = m.fires ? { fires: m.fires.slice() } : {};
+  const params = keep.params ? m.params.slice() : new Float64Array(0);
+  if (keep.shown) return { ...m, params, acts: m.acts.slice(), recon: m.recon.slice(), ...(m.inputs ? { inputs: m.inputs.slice() } : {}), ...fires };
+  return { ...m, params, acts: new Float64Array(0), recon: new Float64Array(0), inputs: new Int32Array(0), ...fires };
 }
 
 /** Builds a snapshot of one transcoder from its parameters. */

@@ -12,12 +12,12 @@ import type { BaseModel } from '../core/model/baseModel.ts';
 import type { Result } from '../core/result.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
 import { transcoderLayout } from '../core/run.ts';
-import { historyKeepsShown, snapshotOf, snapshotTransfers, withoutShown, type RunSnapshot, type TranscoderSnapshot } from '../core/snapshot.ts';
+import { historyEntry, historyPlan, snapshotOf, snapshotTransfers, type HistoryPlan, type RunSnapshot, type TranscoderSnapshot } from '../core/snapshot.ts';
 import { relayout, type TrainingData } from '../core/transcoder/data.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
 import { prepareUpload } from '../onnx/upload.ts';
 import { onnxTrainingData, type ActivationSource } from './onnxData.ts';
-import { isHistoryStep, Pacer, type PacedRun } from './pacer.ts';
+import { isHistoryStep, Pacer, snapshotEvery, type PacedRun } from './pacer.ts';
 import type { DataEvent, Fault, LoadModelRequest, ResumeRequest, ResumeState, TrainerStatus, WorkerEvent, WorkerRequest } from './protocol.ts';
 
 /** Sends one event, handing over the listed buffers. */
@@ -78,8 +78,8 @@ interface RunState {
   specs: MemberSpec[];
   layouts: Layout[];
   engine: Engine;
-  /** Whether history snapshots keep activations and reconstructions (false: the history would grow too big). */
-  historyShown: boolean;
+  /** What history snapshots keep, so the page's history stays bounded (`core/snapshot.ts` historyPlan). */
+  plan: HistoryPlan;
 }
 
 /** A model the page uploaded, with the data onnxruntime-web collected from it. */
@@ -336,8 +336,7 @@ export class TrainingSession {
       await engine.importState({ step, members });
       if (gen !== this.gen) return engine.dispose();
     }
-    const historyShown = layouts.every((layout) => historyKeepsShown(layout, engine.data, specs.length));
-    this.current = { config, upload: event.uploaded ? upload : null, model, specs, layouts, engine, historyShown };
+    this.current = { config, upload: event.uploaded ? upload : null, model, specs, layouts, engine, plan: historyPlan(layouts, engine.data) };
     this.lastPosted = engine.step;
     this.post({ type: 'data', run: this.run, ...event }, []);
     if (!(await this.postSnapshot(gen, isHistoryStep(engine.step, config.steps)))) return;
@@ -422,7 +421,7 @@ export class TrainingSession {
   private async postSnapshot(gen: number, history: boolean): Promise<boolean> {
     const cur = this.current;
     if (!cur || gen !== this.gen) return false;
-    const { engine, specs, layouts, config, model, historyShown } = cur;
+    const { engine, specs, layouts, config, model, plan } = cur;
     const step = engine.step;
     const started = this.pacer.now();
     const members: TranscoderSnapshot[] = [];
@@ -437,9 +436,10 @@ export class TrainingSession {
     }
     const snapshot = { step, totalSteps: config.steps, members };
     this.pacer.snapshotPosted(started);
-    if (history && !historyShown) {
+    if (history && (!plan.shown || plan.paramsEvery > 1)) {
       // The history keeps a light entry; the page shows this step in full from a live one after it.
-      const entry: RunSnapshot = { ...snapshot, members: members.map(withoutShown) };
+      const params = step === config.steps || (step / snapshotEvery(config.steps)) % plan.paramsEvery === 0;
+      const entry: RunSnapshot = { ...snapshot, members: members.map((m) => historyEntry(m, { shown: plan.shown, params })) };
       this.post({ type: 'snapshot', run: this.run, snapshot: entry, history: true }, snapshotTransfers(entry));
       this.post({ type: 'snapshot', run: this.run, snapshot, history: false }, snapshotTransfers(snapshot));
     } else this.post({ type: 'snapshot', run: this.run, snapshot, history }, snapshotTransfers(snapshot));
