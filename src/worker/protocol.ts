@@ -164,7 +164,10 @@ export interface SnapshotEvent {
   /**
    * True at the deterministic history steps (0, every `snapshotEvery` steps, the last step),
    * which are the same whatever the speed or pauses; false for the extra live snapshots sent
-   * between them so the page updates at least 20 times a second.
+   * between them so the page updates at least 20 times a second. In a run too big for its
+   * history to keep everything (`core/snapshot.ts` historyPlan) a history snapshot is a light
+   * entry (no activations, or parameters only on every k-th) and is followed by a live one of
+   * the same step in full.
    */
   history: boolean;
 }

@@ -9,7 +9,8 @@ import type { BaseModel } from '../core/model/baseModel.ts';
 import type { LossParts } from '../core/transcoder/training.ts';
 import { TrainerClient, type TrainerEndpoint } from './client.ts';
 import type { SnapshotEvent, StatusEvent, TrainerRequest, WorkerEvent, WorkerRequest } from './protocol.ts';
-import { isHistoryStep, snapshotEvery, TrainingSession, type EngineFactory } from './session.ts';
+import { isHistoryStep, snapshotEvery } from './pacer.ts';
+import { TrainingSession, type EngineFactory } from './session.ts';
 
 // Small transcoders keep each snapshot cheap; the protocol does not care about F.
 const SHORT: ExperimentConfig = { ...DEFAULT_EXPERIMENT, features: 8, steps: 600 };
@@ -211,6 +212,31 @@ describe('TrainingSession over a MessageChannel', () => {
     expect(h.snapshots().at(-1)!.snapshot.step).toBe(36);
     h.client.setConfig({ ...SHORT, lr: 1e-3 });
     await h.waitFor(isStatus('training'));
+  });
+
+  it('keeps light history entries for a run too big to keep its activations, each followed by the same step in full', async () => {
+    const h = harness();
+    const config = { ...SHORT, features: 2, steps: 3, circuit: '((a|b)|(c|d)) | ((e|f)|(g|h)) | ((i|j)|(k|l))' };
+    h.client.start(config);
+    await h.waitFor(isStatus('done'));
+    const shots = h.snapshots();
+    const history = shots.filter((e) => e.history);
+    expect(history.map((e) => e.snapshot.step)).toEqual([0, 1, 2, 3]);
+    for (const e of history) {
+      const next = shots[shots.indexOf(e) + 1];
+      expect(next.history).toBe(false);
+      expect(next.snapshot.step).toBe(e.snapshot.step);
+      e.snapshot.members.forEach((m, i) => {
+        const full = next.snapshot.members[i];
+        expect(m.acts).toHaveLength(0);
+        expect(m.inputs).toHaveLength(0);
+        expect(Array.from(m.params)).toEqual(Array.from(full.params));
+        expect(m.metrics.l0).toEqual(full.metrics.l0);
+        expect(full.inputs).toHaveLength(256);
+        expect(full.acts).toHaveLength(4 * 256 * 2);
+        expect(full.unmeasured).toMatch(/not measured/);
+      });
+    }
   });
 
   it('reports bad requests as error events instead of training', async () => {

@@ -1,7 +1,10 @@
 /**
  * A training session: the worker's whole logic, free of Worker globals so Node tests drive it
- * over a MessageChannel. It trains in short chunks and yields between them, so pause, reset and
- * setConfig land within one chunk; snapshots go out as transferred buffers.
+ * over a MessageChannel. This file is a run's lifecycle and its data sources: the config, the
+ * engine (built by `engines.ts`), uploads and their data, resume, faults and the snapshots it
+ * posts as transferred buffers. How training is cut into chunks, shared with the wall clock and
+ * interleaved with requests and snapshots is the pacer's (`pacer.ts`), so pause, reset and
+ * setConfig land within one chunk.
  */
 import { checkBound, NORMS, PENALTIES, BOUNDS, recipeProblem, type ExperimentConfig, type NumericKey, type TrainConfig } from '../core/config.ts';
 import type { Engine, MemberSpec } from '../core/engine.ts';
@@ -9,19 +12,13 @@ import type { BaseModel } from '../core/model/baseModel.ts';
 import type { Result } from '../core/result.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
 import { transcoderLayout } from '../core/run.ts';
-import { snapshotOf, snapshotTransfers, type TranscoderSnapshot } from '../core/snapshot.ts';
+import { historyEntry, historyPlan, snapshotOf, snapshotTransfers, type HistoryPlan, type RunSnapshot, type TranscoderSnapshot } from '../core/snapshot.ts';
 import { relayout, type TrainingData } from '../core/transcoder/data.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
 import { prepareUpload } from '../onnx/upload.ts';
 import { onnxTrainingData, type ActivationSource } from './onnxData.ts';
+import { isHistoryStep, Pacer, snapshotEvery, type PacedRun } from './pacer.ts';
 import type { DataEvent, Fault, LoadModelRequest, ResumeRequest, ResumeState, TrainerStatus, WorkerEvent, WorkerRequest } from './protocol.ts';
-
-/** Wall-clock length of one chunk of work before the session yields to its message queue. */
-const CHUNK_MS = 12;
-/** Gap between snapshot starts while training: about 30 updates a second. */
-const LIVE_MS = 33;
-/** History snapshots per run, so the scrubber's resolution does not depend on the run length. */
-const HISTORY_POINTS = 300;
 
 /** Sends one event, handing over the listed buffers. */
 export type PostEvent = (event: WorkerEvent, transfer: Transferable[]) => void;
@@ -38,22 +35,6 @@ export type EngineFactory = (
   choice?: ExperimentConfig['engine'],
 ) => Engine | Promise<Engine>;
 
-
-/** Steps between history snapshots for a run of `steps` steps. */
-export function snapshotEvery(steps: number): number {
-  return Math.max(1, Math.round(steps / HISTORY_POINTS));
-}
-
-/** Whether `step` is one of the run's deterministic history steps (0, every k-th, the last). */
-export function isHistoryStep(step: number, steps: number): boolean {
-  return step === 0 || step === steps || step % snapshotEvery(steps) === 0;
-}
-
-/** The first history step after `step`. */
-export function nextHistoryStep(step: number, steps: number): number {
-  const k = snapshotEvery(steps);
-  return Math.min(steps, (Math.floor(step / k) + 1) * k);
-}
 
 /** The ground-truth model a config trains on; the circuit compiler plugs in here. */
 export function modelFor(config: ExperimentConfig): Result<BaseModel> {
@@ -80,35 +61,6 @@ export function configProblem(config: ExperimentConfig): string | null {
   return recipeProblem(config);
 }
 
-/**
- * Resolves on a fresh macrotask, after messages already queued. Node: setImmediate (its ports
- * drain up to 1,000 self-posted messages per wake-up, which would starve requests). Browsers:
- * a MessageChannel, since nested setTimeout(0) is clamped to 4 ms, a third of a chunk.
- */
-function macrotaskYielder(): { next: () => Promise<void>; close: () => void } {
-  if (typeof setImmediate === 'function' || typeof MessageChannel === 'undefined') {
-    const later = typeof setImmediate === 'function' ? setImmediate : (f: () => void) => setTimeout(f, 0);
-    return { next: () => new Promise((resolve) => later(resolve)), close: () => {} };
-  }
-  const channel = new MessageChannel();
-  let pending: (() => void) | null = null;
-  channel.port1.onmessage = () => {
-    const resolve = pending;
-    pending = null;
-    resolve?.();
-  };
-  return {
-    next: () =>
-      new Promise((resolve) => {
-        pending = resolve;
-        channel.port2.postMessage(null);
-      }),
-    close: () => channel.port1.close(),
-  };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 function allFinite(a: Float64Array): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
   return true;
@@ -126,6 +78,8 @@ interface RunState {
   specs: MemberSpec[];
   layouts: Layout[];
   engine: Engine;
+  /** What history snapshots keep, so the page's history stays bounded (`core/snapshot.ts` historyPlan). */
+  plan: HistoryPlan;
 }
 
 /** A model the page uploaded, with the data onnxruntime-web collected from it. */
@@ -144,12 +98,7 @@ interface Resolved {
   event: Omit<DataEvent, 'type' | 'run'>;
 }
 
-/**
- * Runs one experiment at a time for one page. Speed s in (0, 1] throttles by sleeping after
- * each chunk until training has filled s of the wall clock, with chunks shrunk to s × 12 ms so
- * requests and live snapshots still come every few milliseconds; s = 0.1 trains about a tenth
- * as many steps a second as s = 1 (a little more, since at s = 1 snapshots take a share too).
- */
+/** Runs one experiment at a time for one page; its pacer (`pacer.ts`) trains it in chunks at the chosen speed. */
 export class TrainingSession {
   /** The client's id for the current run, echoed on every event. */
   private run = 0;
@@ -157,21 +106,12 @@ export class TrainingSession {
   private gen = 0;
   private current: RunState | null = null;
   private status: TrainerStatus = 'idle';
-  private speed = 1;
   /** While stepping: the step to stop at. */
   private stepTarget: number | null = null;
   /** Step of the last snapshot posted: the last good one if the run diverges. */
   private lastPosted = 0;
-  /** When the next live snapshot is due: LIVE_MS after the last one started. */
-  private liveDue = 0;
-  /** Running estimate of one step's cost, sizing each engine call to the chunk. */
-  private msPerStep = 0.5;
-  private looping = false;
-  /** Throttle deadline: when the next chunk may start at the current speed. */
-  private due = 0;
-  private inFlight: Promise<unknown> = Promise.resolve();
   private queue: Promise<void> = Promise.resolve();
-  private readonly yielder = macrotaskYielder();
+  private readonly pacer: Pacer;
   /** The last uploads: the one the page shows and, at most, one newer. */
   private uploads: Upload[] = [];
   /** The write-up's model's training data from onnxruntime-web, collected once. */
@@ -186,7 +126,9 @@ export class TrainingSession {
     private readonly post: PostEvent,
     private readonly createEngine: EngineFactory,
     private readonly activations?: ActivationSource,
-  ) {}
+  ) {
+    this.pacer = new Pacer({ wantsWork: () => this.wantsWork(), run: () => this.pacedRun(), fail: (e) => this.fail(e) });
+  }
 
   /** Applies one request after those before it; resolves when it has been applied. */
   handle(req: WorkerRequest): Promise<void> {
@@ -205,7 +147,7 @@ export class TrainingSession {
     this.status = 'idle';
     this.stepTarget = null;
     this.retire();
-    this.yielder.close();
+    this.pacer.close();
   }
 
   private async apply(req: WorkerRequest): Promise<void> {
@@ -245,7 +187,7 @@ export class TrainingSession {
         if (this.status === 'error' || this.status === 'done') return this.setStatus(this.status);
         this.stepTarget = null;
         this.setStatus('training');
-        this.kick();
+        this.pacer.kick();
         return;
       case 'step':
         return this.stepBy(req.count);
@@ -267,12 +209,11 @@ export class TrainingSession {
     if (this.status === 'training') this.setStatus('paused');
     this.status = 'paused';
     this.stepTarget = Math.min(cur.config.steps, (this.stepTarget ?? cur.engine.step) + count);
-    this.kick();
+    this.pacer.kick();
   }
 
   private setSpeed(speed: number): void {
-    if (speed > 0 && speed <= 1) this.speed = speed;
-    else this.error(`speed must be in (0, 1], got ${speed}`);
+    if (!this.pacer.setSpeed(speed)) this.error(`speed must be in (0, 1], got ${speed}`);
   }
 
   /**
@@ -395,7 +336,7 @@ export class TrainingSession {
       await engine.importState({ step, members });
       if (gen !== this.gen) return engine.dispose();
     }
-    this.current = { config, upload: event.uploaded ? upload : null, model, specs, layouts, engine };
+    this.current = { config, upload: event.uploaded ? upload : null, model, specs, layouts, engine, plan: historyPlan(layouts, engine.data) };
     this.lastPosted = engine.step;
     this.post({ type: 'data', run: this.run, ...event }, []);
     if (!(await this.postSnapshot(gen, isHistoryStep(engine.step, config.steps)))) return;
@@ -404,108 +345,56 @@ export class TrainingSession {
       ? `The training worker crashed; a fresh one resumed the run from step ${engine.step}, the last snapshot the page had; Adam's moment estimates restarted from zero, so from here the numbers differ slightly from an uninterrupted run.`
       : undefined;
     this.setStatus(status, undefined, undefined, note);
-    if (status === 'training') this.kick();
+    if (status === 'training') this.pacer.kick();
   }
 
   /** Drops the current run; its engine is disposed once the chunk using it has finished. */
   private retire(): void {
     const old = this.current;
     this.current = null;
-    if (old) void this.inFlight.then(() => old.engine.dispose());
+    if (old) void this.pacer.settled().then(() => old.engine.dispose());
   }
 
   private wantsWork(): boolean {
     return this.current !== null && (this.status === 'training' || this.stepTarget !== null);
   }
 
-  private kick(): void {
-    if (this.looping) return;
-    this.looping = true;
-    void this.loop().finally(() => {
-      this.looping = false;
-      // A request may have asked for work between the loop's last check and now.
-      if (this.wantsWork()) this.kick();
-    });
-  }
-
-  private async loop(): Promise<void> {
-    while (this.wantsWork()) {
-      const started = performance.now();
-      const chunk = this.chunk();
-      this.inFlight = chunk.catch(() => 0);
-      let trainMs: number;
-      try {
-        trainMs = await chunk;
-      } catch (e) {
-        return this.fail(e);
-      }
-      if (!this.wantsWork()) return;
-      if (this.speed < 1) await sleep(this.throttle(started, trainMs));
-      else await this.yielder.next();
-    }
-  }
-
   /**
-   * How long to sleep so that training fills `speed` of the wall clock: each chunk earns
-   * trainMs / speed of time from a running deadline, which also absorbs timers that oversleep.
+   * The current run as the pacer's next chunk sees it: each call checks that the run is still
+   * the same one and still finite; reaching the limit posts the last step and settles the status.
    */
-  private throttle(started: number, trainMs: number): number {
-    // After a pause or a slow snapshot, start a fresh deadline rather than racing to catch up.
-    const base = started - this.due < 50 ? Math.max(this.due, started - CHUNK_MS) : started;
-    this.due = base + trainMs / this.speed;
-    return Math.max(0, this.due - performance.now());
-  }
-
-  /** Trains for about one chunk's time; returns the milliseconds spent inside the engine. */
-  private async chunk(): Promise<number> {
+  private pacedRun(): PacedRun | null {
     const cur = this.current;
-    if (!cur) return 0;
+    if (!cur) return null;
     const { engine, config } = cur;
     const gen = this.gen;
     const total = config.steps;
-    const t0 = performance.now();
-    const budget = CHUNK_MS * this.speed;
-    let trainMs = 0;
-    for (;;) {
-      // An async engine lets requests in between calls: a pause must stop the chunk too.
-      if (!this.wantsWork()) return trainMs;
-      const limit = this.stepTarget ?? total;
-      const step = engine.step;
-      if (step >= limit) break;
-      const now = performance.now();
-      // End the call when a live snapshot falls due, so snapshots keep their rhythm.
-      const room = Math.min(budget - trainMs, CHUNK_MS - (now - t0), this.liveDue - now);
-      // Each call ends on a history step at the latest, so history steps never depend on timing.
-      const n = Math.max(1, Math.min(Math.floor(room / this.msPerStep), nextHistoryStep(step, total) - step, limit - step));
-      const s = performance.now();
-      await engine.train(n);
-      if (gen !== this.gen) return trainMs;
-      const dt = performance.now() - s;
-      trainMs += dt;
-      this.msPerStep = 0.7 * this.msPerStep + 0.3 * Math.max(dt / n, 1e-4);
-      const bad = this.nonFiniteLoss(cur);
-      if (bad) {
-        this.diverge(engine.step, `loss became ${bad}`);
-        return trainMs;
-      }
-      const history = isHistoryStep(engine.step, total);
-      // Throttled chunks are short and far apart: post half a chunk early rather than a chunk late.
-      if (history || performance.now() >= this.liveDue - (this.speed < 1 ? CHUNK_MS / 2 : 0)) {
-        if (!(await this.postSnapshot(gen, history))) return trainMs;
-      }
-      if (engine.step >= limit) break;
-      if (trainMs >= budget || performance.now() - t0 >= CHUNK_MS) return trainMs;
-    }
-    const at = engine.step;
-    if (this.lastPosted !== at && !(await this.postSnapshot(gen, isHistoryStep(at, total)))) return trainMs;
-    if (at >= total) {
-      this.stepTarget = null;
-      this.setStatus('done');
-    } else if (this.stepTarget !== null && at >= this.stepTarget) {
-      this.stepTarget = null;
-      this.setStatus('paused');
-    }
-    return trainMs;
+    return {
+      get step() {
+        return engine.step;
+      },
+      total,
+      limit: () => this.stepTarget ?? total,
+      train: async (count) => {
+        await engine.train(count);
+        if (gen !== this.gen) return false;
+        const bad = this.nonFiniteLoss(cur);
+        if (bad) this.diverge(engine.step, `loss became ${bad}`);
+        return bad === null;
+      },
+      snapshot: (history) => this.postSnapshot(gen, history),
+      reached: async () => {
+        const at = engine.step;
+        if (this.lastPosted !== at && !(await this.postSnapshot(gen, isHistoryStep(at, total)))) return;
+        if (at >= total) {
+          this.stepTarget = null;
+          this.setStatus('done');
+        } else if (this.stepTarget !== null && at >= this.stepTarget) {
+          this.stepTarget = null;
+          this.setStatus('paused');
+        }
+      },
+    };
   }
 
   private nonFiniteLoss(cur: RunState): string | null {
@@ -532,9 +421,9 @@ export class TrainingSession {
   private async postSnapshot(gen: number, history: boolean): Promise<boolean> {
     const cur = this.current;
     if (!cur || gen !== this.gen) return false;
-    const { engine, specs, layouts, config, model } = cur;
+    const { engine, specs, layouts, config, model, plan } = cur;
     const step = engine.step;
-    const started = performance.now();
+    const started = this.pacer.now();
     const members: TranscoderSnapshot[] = [];
     for (let i = 0; i < specs.length; i++) {
       const params = await engine.readParams(i);
@@ -546,11 +435,14 @@ export class TrainingSession {
       members.push(snapshotOf(specs[i].kind, layouts[i], params, step, engine.lossParts(i), engine.data, model));
     }
     const snapshot = { step, totalSteps: config.steps, members };
-    // The next live snapshot is due once training has had at least twice the snapshot's cost,
-    // so a model whose snapshots are slow still spends most of its time training.
-    const now = performance.now();
-    this.liveDue = now + Math.max(LIVE_MS - (now - started), 2 * (now - started));
-    this.post({ type: 'snapshot', run: this.run, snapshot, history }, snapshotTransfers(snapshot));
+    this.pacer.snapshotPosted(started);
+    if (history && (!plan.shown || plan.paramsEvery > 1)) {
+      // The history keeps a light entry; the page shows this step in full from a live one after it.
+      const params = step === config.steps || (step / snapshotEvery(config.steps)) % plan.paramsEvery === 0;
+      const entry: RunSnapshot = { ...snapshot, members: members.map((m) => historyEntry(m, { shown: plan.shown, params })) };
+      this.post({ type: 'snapshot', run: this.run, snapshot: entry, history: true }, snapshotTransfers(entry));
+      this.post({ type: 'snapshot', run: this.run, snapshot, history: false }, snapshotTransfers(snapshot));
+    } else this.post({ type: 'snapshot', run: this.run, snapshot, history }, snapshotTransfers(snapshot));
     this.lastPosted = step;
 
     return true;
