@@ -43,7 +43,7 @@ const STATES: Record<string, State> = {
     speed: 'max',
   },
   circuit: {
-    config: { ...DEFAULT_EXPERIMENT, circuit: DEPTH3, lambda: 0.1, preset: 'spec', cuts: [{ dims: [1, 2], layer: 2 }] },
+    config: { ...DEFAULT_EXPERIMENT, circuit: DEPTH3, lambda: 0.05, preset: 'spec', cuts: [{ dims: [1, 2], layer: 2 }] },
     interventions: NO_INTERVENTIONS, graph: defaultGraphState(), speed: null,
     dimNames: modelForCircuit(DEPTH3).ok ? (modelForCircuit(DEPTH3) as { value: BaseModel }).value.dimNames : undefined,
   },
@@ -101,7 +101,7 @@ describe('the whole link', () => {
     expect(r.config.cuts).toEqual([]);
     expect(r.problems).toMatchInlineSnapshot(`
       [
-        "lambda 'banana' is not a number; using 0.1",
+        "lambda 'banana' is not a number; using 0.05",
         "cut 'zz>9' was ignored: layer '9' is not one of 0 to 1",
         "graph: graph view: "q" is not understood; it was ignored",
         "circuit: Expected an input name or '(' at position 5, found the end of the formula; using the write-up's model.",
