@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { drawLineChart, KIND_PALETTE, layerStyle, type LineChartOptions, type LineSeries } from './charts/lineChart.ts';
 import { collapses, column, KIND_LABEL, kindsOf, perLayerSeries, steadyTop } from './curveSeries.ts';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './views.css';
 
 /** One d3 line chart owned by React: drawn in an effect, removed in its cleanup. */
@@ -17,7 +18,8 @@ export function LineChartBox({ series, opts }: { series: LineSeries[]; opts: Lin
 }
 
 /** Training curves for every member of the run, with the shown step marked. */
-export function CurvesView({ model, snapshot, history }: ViewProps) {
+export function CurvesView({ model }: ViewProps) {
+  const { snapshot, history, box } = useShownSnapshot();
   const layers = model.layers.length;
   const marker = snapshot?.step ?? null;
   const charts = useMemo(() => {
@@ -52,7 +54,7 @@ export function CurvesView({ model, snapshot, history }: ViewProps) {
 
   if (history.length === 0 || snapshot === null) {
     return (
-      <section className="view view-curves" data-testid="view-curves">
+      <section ref={box} className="view view-curves" data-testid="view-curves">
         <h2>Training curves</h2>
         <p className="view-waiting">waiting for the first snapshot</p>
       </section>
@@ -61,7 +63,7 @@ export function CurvesView({ model, snapshot, history }: ViewProps) {
 
   const kinds = kindsOf(history);
   return (
-    <section className="view view-curves" data-testid="view-curves">
+    <section ref={box} className="view view-curves" data-testid="view-curves">
       <h2>Training curves</h2>
       <ul className="view-legend" aria-label="legend">
         {kinds.map((kind) => (

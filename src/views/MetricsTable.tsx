@@ -4,6 +4,7 @@ import { standardHandOffs } from '../core/metrics/effects.ts';
 import type { TranscoderSnapshot } from '../core/snapshot.ts';
 import { useStore } from '../state/store.ts';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import { WarningIcon } from './icons.tsx';
 import './views.css';
 
@@ -76,20 +77,21 @@ export function metricRows(layers: number, handOffs: readonly string[] = [], pad
 }
 
 /** Table 1 at the shown step; the CLT's empty later layers are flagged. */
-export function MetricsTable({ model, snapshot }: ViewProps) {
+export function MetricsTable({ model }: ViewProps) {
+  const { snapshot, box } = useShownSnapshot();
+  const padDims = useStore((s) => s.config.padDims);
   if (snapshot === null) {
     return (
-      <section className="view view-metrics" data-testid="view-metrics">
+      <section ref={box} className="view view-metrics" data-testid="view-metrics">
         <h2>Metrics</h2>
         <p className="view-waiting">waiting for the first snapshot</p>
       </section>
     );
   }
   const members = KINDS.map((kind) => ({ kind, m: snapshot.members.find((s) => s.kind === kind) }));
-  const padDims = useStore((s) => s.config.padDims);
   const rows = metricRows(model.layers.length, standardHandOffs(model).map((h) => h.name), padDims > 0 ? { dims: model.dims, padDims } : undefined);
   return (
-    <section className="view view-metrics" data-testid="view-metrics">
+    <section ref={box} className="view view-metrics" data-testid="view-metrics">
       <h2>Metrics at step {snapshot.step}</h2>
       <table className="metrics-table">
         <thead>

@@ -6,6 +6,7 @@ import type { RunSnapshot } from '../core/snapshot.ts';
 import { KIND_PALETTE } from './charts/lineChart.ts';
 import { drawReconChart, type ReconChartHandle, type ReconSeries } from './charts/reconChart.ts';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './views.css';
 
 const KIND_LABEL: Record<TranscoderKind, string> = { clt: 'CLT', plt: 'PLT' };
@@ -89,7 +90,8 @@ function ReconChartBox({ title, labels, rowNames, truth, series, input, onHover 
 }
 
 /** True MLP outputs against the CLT's and PLT's reconstructions, one small chart per varying dim. */
-export function ReconView({ model, snapshot, highlight, onHighlight }: ViewProps) {
+export function ReconView({ model, highlight, onHighlight }: ViewProps) {
+  const { snapshot, box } = useShownSnapshot(1000, 1);
   const targets = useMemo(() => reconTargets(model), [model]);
   const labels = useMemo(() => Array.from({ length: model.n }, (_, i) => inputLabel(model, i)), [model]);
   const rowNames = useMemo(() => model.inputDims.map((d) => model.dimNames[d]), [model]);
@@ -111,14 +113,14 @@ export function ReconView({ model, snapshot, highlight, onHighlight }: ViewProps
 
   if (snapshot === null) {
     return (
-      <section className="view view-recon" data-testid="view-recon">
+      <section ref={box} className="view view-recon" data-testid="view-recon">
         <h2>Reconstructions</h2>
         <p className="view-waiting">waiting for the first snapshot</p>
       </section>
     );
   }
   return (
-    <section className="view view-recon" data-testid="view-recon">
+    <section ref={box} className="view view-recon" data-testid="view-recon">
       <h2>Reconstructions at step {snapshot.step}</h2>
       <ul className="view-legend" aria-label="legend">
         <li><span className="swatch swatch-truth" /> true MLP output</li>

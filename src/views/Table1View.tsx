@@ -3,15 +3,17 @@ import type { TranscoderKind } from '../core/config.ts';
 import { TABLE1, matchesPublished, ourValue } from '../core/table1.ts';
 import { useStore } from '../state/store.ts';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './views.css';
 
 const KINDS: readonly TranscoderKind[] = ['clt', 'plt'];
 
-export function Table1View({ model, snapshot }: ViewProps) {
+export function Table1View({ model }: ViewProps) {
   const preset = useStore((s) => s.config.preset);
+  const { snapshot, box } = useShownSnapshot();
   if (model.layers.length !== 2) return null;
   return (
-    <section className="view view-table1" data-testid="view-table1">
+    <section ref={box} className="view view-table1" data-testid="view-table1">
       <h2>Table 1 beside this run{snapshot ? ` (step ${snapshot.step})` : ''}</h2>
       <p className="hint">
         The write-up&apos;s published numbers next to this run&apos;s, at the precision it printed; ≠ marks a cell that differs.
