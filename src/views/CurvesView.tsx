@@ -1,19 +1,30 @@
 /** Small multiples over training steps: loss, L0, alive and MSE per layer, CLT beside PLT. */
-import { useEffect, useMemo, useRef } from 'react';
-import { drawLineChart, KIND_PALETTE, layerStyle, type LineChartOptions, type LineSeries } from './charts/lineChart.ts';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { createLineChart, KIND_PALETTE, layerStyle, type LineChart, type LineChartOptions, type LineSeries } from './charts/lineChart.ts';
 import { collapses, column, KIND_LABEL, kindsOf, perLayerSeries, steadyTop } from './curveSeries.ts';
 import type { ViewProps } from './types.ts';
 import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './views.css';
 
-/** One d3 line chart owned by React: drawn in an effect, removed in its cleanup. */
+/**
+ * One d3 line chart owned by React: created on mount (its title, labels and size fixed then),
+ * updated in place when its series or options change, removed on unmount.
+ */
 export function LineChartBox({ series, opts }: { series: LineSeries[]; opts: LineChartOptions }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  const chart = useRef<LineChart | null>(null);
+  const first = useRef(opts);
+  useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    return drawLineChart(el, series, opts);
-  }, [series, opts]);
+    const c = createLineChart(el, first.current);
+    chart.current = c;
+    return () => {
+      c.destroy();
+      chart.current = null;
+    };
+  }, []);
+  useEffect(() => chart.current?.update(series, opts), [series, opts]);
   return <div className="chart-box" ref={ref} />;
 }
 
