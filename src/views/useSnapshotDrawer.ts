@@ -6,7 +6,7 @@
  * A new run, a scrub or a stop shows at once. A view out of sight is skipped and catches up when
  * it scrolls back into sight.
  */
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { startTransition, useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { RunSnapshot } from '../core/snapshot.ts';
 import { snapshotLane, type LaneState } from '../state/snapshots.ts';
 
@@ -17,7 +17,8 @@ export interface SnapshotDrawer {
 }
 
 interface Subscriber {
-  deliver: (s: LaneState) => void;
+  /** `urgent`: a new run, a scrub or a stop, which must render with the change that caused it. */
+  deliver: (s: LaneState, urgent: boolean) => void;
   /** The lane state last delivered. */
   seen: LaneState | null;
   visible: boolean;
@@ -34,10 +35,10 @@ interface Clock {
 
 const clocks = new Map<string, Clock>();
 
-function deliver(sub: Subscriber, s: LaneState): void {
+function deliver(sub: Subscriber, s: LaneState, urgent = true): void {
   if (sub.seen === s) return;
   sub.seen = s;
-  sub.deliver(s);
+  sub.deliver(s, urgent);
 }
 
 function tick(period: number, phase: number, clock: Clock): void {
@@ -50,7 +51,7 @@ function tick(period: number, phase: number, clock: Clock): void {
     let waiting = false;
     for (const sub of clock.subs) {
       if (!sub.visible || sub.seen === s) continue;
-      if (n % sub.every === sub.offset % sub.every) deliver(sub, s);
+      if (n % sub.every === sub.offset % sub.every) deliver(sub, s, false);
       else waiting = true;
     }
     // A view whose turn has not come yet gets it on a later tick.
@@ -175,7 +176,14 @@ export function useShownSnapshot(period = REACT_TICK_MS, turn = 0): ShownSnapsho
   const [state, setState] = useState<LaneState>(() => snapshotLane.getState());
   const every = Math.max(1, Math.round(period / REACT_TICK_MS));
   const sub = useRef<Subscriber>(null as unknown as Subscriber);
-  if (sub.current === null) sub.current = { seen: null, visible: true, every, offset: turn, deliver: setState };
+  if (sub.current === null) {
+    sub.current = {
+      seen: null, visible: true, every, offset: turn,
+      // A clock tick renders as a transition: React slices the views' work into short tasks and
+      // still commits once; a new run, scrub or stop renders at once, with what caused it.
+      deliver: (s, urgent) => (urgent ? setState(s) : startTransition(() => setState(s))),
+    };
+  }
   sub.current.every = every;
   sub.current.offset = turn;
   const io = useRef<IntersectionObserver | null>(null);
