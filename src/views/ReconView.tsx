@@ -68,10 +68,13 @@ function ReconChartBox({ title, labels, rowNames, truth, series, input, onHover 
     hover.current = onHover;
     inputRef.current = input;
   });
+  const data = useRef({ truth, series });
+  data.current = { truth, series };
+  // Created when its inputs or labels change; a new snapshot only updates the values in place.
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const h = drawReconChart(el, truth, series, {
+    const h = drawReconChart(el, data.current.truth, data.current.series, {
       title,
       yLabel: 'output (model units)',
       labels,
@@ -84,7 +87,13 @@ function ReconChartBox({ title, labels, rowNames, truth, series, input, onHover 
       h.destroy();
       handle.current = null;
     };
-  }, [title, labels, rowNames, truth, series]);
+  }, [title, labels, rowNames]);
+  const drawn = useRef({ truth, series });
+  useEffect(() => {
+    if (drawn.current.truth === truth && drawn.current.series === series) return;
+    drawn.current = { truth, series };
+    handle.current?.update(truth, series);
+  }, [truth, series]);
   useEffect(() => handle.current?.setHighlight(input), [input]);
   return <div className="chart-box" ref={ref} />;
 }

@@ -10,10 +10,11 @@ const KINDS: readonly TranscoderKind[] = ['clt', 'plt'];
 
 export function Table1View({ model }: ViewProps) {
   const preset = useStore((s) => s.config.preset);
-  const { snapshot, box } = useShownSnapshot();
+  // Updated out of sight too, like the metrics table beside it.
+  const { snapshot } = useShownSnapshot();
   if (model.layers.length !== 2) return null;
   return (
-    <section ref={box} className="view view-table1" data-testid="view-table1">
+    <section className="view view-table1" data-testid="view-table1">
       <h2>Table 1 beside this run{snapshot ? ` (step ${snapshot.step})` : ''}</h2>
       <p className="hint">
         The write-up&apos;s published numbers next to this run&apos;s, at the precision it printed; ≠ marks a cell that differs.

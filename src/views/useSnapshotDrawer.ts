@@ -3,8 +3,9 @@
  * snapshot. While a run trains, a view is updated at most every `period` ms, on a clock shared
  * by every view of that period and phase: the React views of one period change in one task, so
  * React commits once for all of them, and drawers of different phases redraw in different tasks.
- * A new run, a scrub or a stop shows at once. A view out of sight is skipped and catches up when
- * it scrolls back into sight.
+ * A new run, a scrub or a stop shows at once. While training, a view out of sight is skipped and
+ * catches up when it scrolls back into sight; once training stops (or the scrubber travels) it
+ * catches up anyway, one view per task.
  */
 import { startTransition, useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { RunSnapshot } from '../core/snapshot.ts';
@@ -59,6 +60,26 @@ function tick(period: number, phase: number, clock: Clock): void {
   }, wait);
 }
 
+/** Views out of sight still to catch up with a settled lane, one per task. */
+const behind = new Set<Subscriber>();
+let catchUpTimer = 0;
+function catchUp(sub: Subscriber): void {
+  behind.add(sub);
+  if (catchUpTimer) return;
+  const next = () => {
+    catchUpTimer = 0;
+    const [first] = behind;
+    if (!first) return;
+    behind.delete(first);
+    deliver(first, snapshotLane.getState());
+    if (behind.size > 0) catchUpTimer = window.setTimeout(next, CATCH_UP_MS);
+  };
+  catchUpTimer = window.setTimeout(next, CATCH_UP_MS);
+}
+
+/** Milliseconds between two out-of-sight views catching up, so each redraws in a task of its own. */
+const CATCH_UP_MS = 60;
+
 /** Joins the clock of `period`/`phase`; returns the leave function. */
 function join(sub: Subscriber, period: number, phase: number): () => void {
   const key = `${period}:${phase}`;
@@ -72,13 +93,19 @@ function join(sub: Subscriber, period: number, phase: number): () => void {
   const unsubscribe = snapshotLane.subscribe((s, change) => {
     // A new run reaches every view, in sight or not: none may pair the new config with the old run's snapshot.
     if (change === 'run') return deliver(sub, s);
-    if (!sub.visible) return;
+    // Not streaming (paused, done, scrubbed): every view shows the snapshot, those out of sight one by one.
+    const settled = change !== 'frame' || !s.training || s.scrubStep !== null;
+    if (!sub.visible) {
+      if (settled) catchUp(sub);
+      return;
+    }
     // A view still waiting for its first snapshot gets it at once.
-    if (change !== 'frame' || !s.training || sub.seen?.shown == null) deliver(sub, s);
+    if (settled || sub.seen?.shown == null) deliver(sub, s);
     else if (!c.timer) tick(period, phase, c);
   });
   return () => {
     unsubscribe();
+    behind.delete(sub);
     c.subs.delete(sub);
     if (c.subs.size === 0) {
       if (c.timer) window.clearTimeout(c.timer);
