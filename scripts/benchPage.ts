@@ -42,6 +42,10 @@ const PROBE = `
     onScheduleFiberRoot() {}, onCommitFiberUnmount() {}, onPostCommitFiberRoot() {},
     onCommitFiberRoot() { window.__bench.commits.push(performance.now()); },
   };
+  // When the status first reads done: commits are counted while training, not in the redraws after.
+  new MutationObserver(() => {
+    if (window.__bench.doneAt === undefined && document.querySelector('[data-testid="status"][data-value="done"]')) window.__bench.doneAt = performance.now();
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-value'] });
   const tick = () => { window.__bench.frames.push(performance.now()); requestAnimationFrame(tick); };
   requestAnimationFrame(tick);
   new PerformanceObserver((list) => { for (const e of list.getEntries()) { window.__bench.tasks.push(e.duration); window.__bench.starts.push(e.startTime); } })
@@ -85,7 +89,7 @@ try {
     if (seconds === null) await page.waitForSelector('[data-testid="status"][data-value="done"]', { timeout: 120_000 });
     else await page.waitForTimeout(seconds * 1000);
     const figures = await page.evaluate((from) => {
-      const w = window as unknown as { __bench: { tasks: number[]; frames: number[]; commits: number[] } };
+      const w = window as unknown as { __bench: { tasks: number[]; frames: number[]; commits: number[]; doneAt?: number } };
       const now = performance.now();
       const frames = w.__bench.frames.filter((t) => t >= from);
       return {
@@ -94,7 +98,7 @@ try {
         fps: (frames.length / Math.max(1, now - from)) * 1000,
         longestTaskMs: Math.max(0, ...w.__bench.tasks),
         tasksOver50: w.__bench.tasks.filter((d) => d > 50).length,
-        commitsPerS: (w.__bench.commits.filter((t) => t >= from).length / Math.max(1, now - from)) * 1000,
+        commitsPerS: (w.__bench.commits.filter((t) => t >= from && t <= (w.__bench.doneAt ?? now)).length / Math.max(1, (w.__bench.doneAt ?? now) - from)) * 1000,
       };
     }, trainingFrom);
     let scrubLongestMs: number | null = null;

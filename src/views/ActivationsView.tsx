@@ -57,7 +57,7 @@ function gather(members: readonly TranscoderSnapshot[], layouts: readonly Layout
 
 /** Activation heatmaps per kind and layer; columns are the inputs, labelled by their signs and the model's answer. */
 export function ActivationsView({ model, layouts, highlight, onHighlight }: ViewProps) {
-  const { snapshot, box } = useShownSnapshot(1000, 1);
+  const { snapshot, box } = useShownSnapshot(1000, 1, 370);
   const [aliveOnly, setAliveOnly] = useState(true);
   const n = model.n;
   const inputs = useMemo(() => {

@@ -30,7 +30,7 @@ export function LineChartBox({ series, opts }: { series: LineSeries[]; opts: Lin
 
 /** Training curves for every member of the run, with the shown step marked. */
 export function CurvesView({ model }: ViewProps) {
-  const { snapshot, history, box } = useShownSnapshot();
+  const { snapshot, history, box } = useShownSnapshot(500, 0, 130);
   const layers = model.layers.length;
   const marker = snapshot?.step ?? null;
   const charts = useMemo(() => {

@@ -245,7 +245,7 @@ function ChartBox({ draw }: { draw: (el: HTMLElement) => () => void }) {
 
 /** The per-layer L0 profile and cumulative attribution share, CLT beside PLT. */
 export function DepthView({ model, config, layouts }: ViewProps) {
-  const { snapshot, box } = useShownSnapshot(1000, 1);
+  const { snapshot, box } = useShownSnapshot(1000, 1, 870);
   const layers = model.layers.length;
   // Attribution graphs are too heavy to redo at every live snapshot: they wait for a pause, the end, or the scrubber.
   const training = useStore((s) => s.status === 'training' && s.scrubStep === null);

@@ -30,7 +30,7 @@ const ORDER: Record<TranscoderKind, number> = { clt: 0, plt: 1 };
 
 export function GraphView({ model, config, layouts, onHighlight }: ViewProps) {
   // Attribution graphs of wide transcoders are costly to rebuild: at most once a second then, between the heatmaps' turns.
-  const { snapshot, box } = useShownSnapshot(config.features > 64 ? 1000 : 500, 1);
+  const { snapshot, box } = useShownSnapshot(config.features > 64 ? 1000 : 500, 1, 200);
   const setConfig = useStore((s) => s.setConfig);
   const featureAblations = useStore((s) => s.featureAblations);
   const pairsOff = useStore((s) => s.pairsOff);

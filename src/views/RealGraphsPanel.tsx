@@ -128,7 +128,7 @@ function Chart({ graphs, toy, onChart }: { graphs: readonly GraphSeries[]; toy: 
 }
 
 export function RealGraphsPanel({ model, config, layouts }: ViewProps) {
-  const { snapshot, box } = useShownSnapshot(1000, 0);
+  const { snapshot, box } = useShownSnapshot(1000, 0, 930);
   const [loaded, setLoaded] = useState<Loaded[]>([]);
   const [refused, setRefused] = useState<Refused[]>([]);
   const [reading, setReading] = useState<string[]>([]);

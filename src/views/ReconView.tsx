@@ -100,7 +100,7 @@ function ReconChartBox({ title, labels, rowNames, truth, series, input, onHover 
 
 /** True MLP outputs against the CLT's and PLT's reconstructions, one small chart per varying dim. */
 export function ReconView({ model, highlight, onHighlight }: ViewProps) {
-  const { snapshot, box } = useShownSnapshot(1000, 1);
+  const { snapshot, box } = useShownSnapshot(1000, 1, 620);
   const targets = useMemo(() => reconTargets(model), [model]);
   const labels = useMemo(() => Array.from({ length: model.n }, (_, i) => inputLabel(model, i)), [model]);
   const rowNames = useMemo(() => model.inputDims.map((d) => model.dimNames[d]), [model]);

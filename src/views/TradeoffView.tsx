@@ -85,7 +85,7 @@ export function TradeoffView(_: ViewProps) {
       },
       destroy: trace.destroy,
     };
-  }, { period: 500, phase: 250 });
+  }, { period: 500, phase: 250, delay: 60 });
 
   return (
     <section className="view view-tradeoff" data-testid="view-tradeoff">

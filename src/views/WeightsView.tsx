@@ -169,7 +169,7 @@ function gather(members: readonly TranscoderSnapshot[], layouts: readonly Layout
 
 /** Encoder and decoder weight heatmaps of every transcoder in the snapshot, CLT and PLT side by side. */
 export function WeightsView({ model, layouts, highlight, onHighlight }: ViewProps) {
-  const { snapshot, box } = useShownSnapshot(1000, 0);
+  const { snapshot, box } = useShownSnapshot(1000, 0, 120);
   const [aliveOnly, setAliveOnly] = useState(true);
   const constant = useMemo(() => constantInputs(model), [model]);
   const n = model.n;

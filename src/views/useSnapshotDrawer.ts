@@ -26,6 +26,9 @@ interface Subscriber {
   /** Updated on every `every`-th tick of its clock, those whose count modulo `every` is `offset`. */
   every: number;
   offset: number;
+  /** Milliseconds a settled change (scrub, stop, pause) waits before it shows, restarted by the next; 0: at once. */
+  delay: number;
+  delayTimer: number;
 }
 
 interface Clock {
@@ -71,7 +74,7 @@ function catchUp(sub: Subscriber): void {
     const [first] = behind;
     if (!first) return;
     behind.delete(first);
-    deliver(first, snapshotLane.getState());
+    deliver(first, snapshotLane.getState(), false);
     if (behind.size > 0) catchUpTimer = window.setTimeout(next, CATCH_UP_MS);
   };
   catchUpTimer = window.setTimeout(next, CATCH_UP_MS);
@@ -99,12 +102,20 @@ function join(sub: Subscriber, period: number, phase: number): () => void {
       if (settled) catchUp(sub);
       return;
     }
+    if (settled && sub.delay > 0) {
+      // As the scrubber travels, a heavy view waits until it rests a moment, each view its own
+      // moment, so one key press never redraws every view in one task.
+      window.clearTimeout(sub.delayTimer);
+      sub.delayTimer = window.setTimeout(() => deliver(sub, snapshotLane.getState(), false), sub.delay);
+      return;
+    }
     // A view still waiting for its first snapshot gets it at once.
     if (settled || sub.seen?.shown == null) deliver(sub, s);
     else if (!c.timer) tick(period, phase, c);
   });
   return () => {
     unsubscribe();
+    window.clearTimeout(sub.delayTimer);
     behind.delete(sub);
     c.subs.delete(sub);
     if (c.subs.size === 0) {
@@ -130,6 +141,8 @@ export interface LaneOptions {
   period: number;
   /** Offset of this view's updates within the period, so heavy drawers redraw in separate tasks. */
   phase?: number;
+  /** Milliseconds a scrub or stop waits before it shows (restarted by the next); default 0, at once. */
+  delay?: number;
 }
 
 /**
@@ -139,7 +152,7 @@ export interface LaneOptions {
  */
 export function useSnapshotDrawer<D extends SnapshotDrawer>(
   create: (box: HTMLDivElement) => D,
-  { period, phase = 0 }: LaneOptions,
+  { period, phase = 0, delay = 0 }: LaneOptions,
   deps: readonly unknown[] = [],
 ): { box: RefObject<HTMLDivElement | null>; drawer: RefObject<D | null> } {
   const box = useRef<HTMLDivElement>(null);
@@ -152,7 +165,7 @@ export function useSnapshotDrawer<D extends SnapshotDrawer>(
     if (!el) return;
     const d = createRef.current(el);
     drawer.current = d;
-    const s: Subscriber = { seen: null, visible: true, every: 1, offset: 0, deliver: (state) => d.update(state.shown, state.history) };
+    const s: Subscriber = { seen: null, visible: true, every: 1, offset: 0, delay, delayTimer: 0, deliver: (state) => d.update(state.shown, state.history) };
     sub.current = s;
     deliver(s, snapshotLane.getState());
     const leave = join(s, period, phase);
@@ -165,7 +178,7 @@ export function useSnapshotDrawer<D extends SnapshotDrawer>(
       drawer.current = null;
       sub.current = null;
     };
-  }, [period, phase]);
+  }, [period, phase, delay]);
   // What the drawer reads besides the lane changed: redraw now with the lane as it is.
   const first = useRef(true);
   useLayoutEffect(() => {
@@ -197,15 +210,16 @@ export const REACT_TICK_MS = 500;
 /**
  * The lane as React state, for views that are React tables: re-renders at most every `period`
  * ms while training (a multiple of REACT_TICK_MS; every view of a tick in one commit; `turn`
- * picks which tick of the period, so heavy views take turns), at once otherwise.
+ * picks which tick of the period, so heavy views take turns), at once otherwise, or, for a heavy
+ * view, `delay` ms after the scrubber rests.
  */
-export function useShownSnapshot(period = REACT_TICK_MS, turn = 0): ShownSnapshot {
+export function useShownSnapshot(period = REACT_TICK_MS, turn = 0, delay = 0): ShownSnapshot {
   const [state, setState] = useState<LaneState>(() => snapshotLane.getState());
   const every = Math.max(1, Math.round(period / REACT_TICK_MS));
   const sub = useRef<Subscriber>(null as unknown as Subscriber);
   if (sub.current === null) {
     sub.current = {
-      seen: null, visible: true, every, offset: turn,
+      seen: null, visible: true, every, offset: turn, delay, delayTimer: 0,
       // A clock tick renders as a transition: React slices the views' work into short tasks and
       // still commits once; a new run, scrub or stop renders at once, with what caused it.
       deliver: (s, urgent) => (urgent ? setState(s) : startTransition(() => setState(s))),
@@ -213,6 +227,7 @@ export function useShownSnapshot(period = REACT_TICK_MS, turn = 0): ShownSnapsho
   }
   sub.current.every = every;
   sub.current.offset = turn;
+  sub.current.delay = delay;
   const io = useRef<IntersectionObserver | null>(null);
   const box = useCallback((el: Element | null) => {
     io.current?.disconnect();
