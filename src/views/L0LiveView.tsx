@@ -11,7 +11,7 @@ import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './views.css';
 
 export function L0LiveView({ model }: ViewProps) {
-  const { snapshot, history, box } = useShownSnapshot(500, 0, 0);
+  const { snapshot, history, box } = useShownSnapshot(500, 0, 30);
   const layers = model.layers.length;
   const shown = snapshot?.step ?? null;
   const series = useMemo(() => perLayerSeries(history, Float64Array.from(history, (s) => s.step), layers, 'l0'), [history, layers]);

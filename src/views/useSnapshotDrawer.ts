@@ -68,7 +68,8 @@ const behind = new Set<Subscriber>();
 let catchUpTimer = 0;
 function catchUp(sub: Subscriber): void {
   behind.add(sub);
-  if (catchUpTimer) return;
+  // Restarted by every change: while the scrubber travels, nothing out of sight redraws.
+  window.clearTimeout(catchUpTimer);
   const next = () => {
     catchUpTimer = 0;
     const [first] = behind;
@@ -77,8 +78,11 @@ function catchUp(sub: Subscriber): void {
     deliver(first, snapshotLane.getState(), false);
     if (behind.size > 0) catchUpTimer = window.setTimeout(next, CATCH_UP_MS);
   };
-  catchUpTimer = window.setTimeout(next, CATCH_UP_MS);
+  catchUpTimer = window.setTimeout(next, CATCH_UP_REST_MS);
 }
+
+/** Milliseconds the lane must rest before views out of sight start catching up. */
+const CATCH_UP_REST_MS = 250;
 
 /** Milliseconds between two out-of-sight views catching up, so each redraws in a task of its own. */
 const CATCH_UP_MS = 60;
