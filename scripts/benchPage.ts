@@ -5,6 +5,8 @@
  * `--hash H` opens another experiment (e.g. `v=1&features=256`); `--seconds S` measures the
  * first S seconds of training instead of waiting for `done`; `--view TESTID` scrolls that view into
  * sight first (views out of sight pause); `--dist DIR` serves another build.
+ * `--scrub` then travels the scrubber (Home, then → forty times, 50 ms apart) and reports the
+ * longest task while scrubbing.
  * Opens at full speed (`speed=max`): the watch pace of a first visit would measure the pacing, not the page.
  */
 import { chromium } from 'playwright-core';
@@ -20,6 +22,7 @@ const hash = /(^|&)speed=/.test(asked) ? asked : `${asked}&speed=max`;
 const seconds = option('--seconds') === undefined ? null : Number(option('--seconds'));
 const dist = option('--dist') ?? 'dist';
 const view = option('--view');
+const scrub = argv.includes('--scrub');
 const port = Number(option('--port') ?? 4180);
 /** `--profile FILE`: a CDP CPU profile of the page's main thread over the measured window (last run). */
 const profileFile = option('--profile');
@@ -28,12 +31,24 @@ if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
   process.exit(2);
 }
 
-/** Counts animation frames and records Long Tasks in the page. */
+/**
+ * Counts animation frames, records Long Tasks and counts React commits in the page. React DOM
+ * reports every commit to a DevTools hook, production builds included, so a stub hook counts them.
+ */
 const PROBE = `
-  window.__bench = { tasks: [], frames: [] };
+  window.__bench = { tasks: [], starts: [], frames: [], commits: [] };
+  window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+    supportsFiber: true, renderers: new Map(), inject() { return 1; }, checkDCE() {},
+    onScheduleFiberRoot() {}, onCommitFiberUnmount() {}, onPostCommitFiberRoot() {},
+    onCommitFiberRoot() { window.__bench.commits.push(performance.now()); },
+  };
+  // When the status first reads done: commits are counted while training, not in the redraws after.
+  new MutationObserver(() => {
+    if (window.__bench.doneAt === undefined && document.querySelector('[data-testid="status"][data-value="done"]')) window.__bench.doneAt = performance.now();
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-value'] });
   const tick = () => { window.__bench.frames.push(performance.now()); requestAnimationFrame(tick); };
   requestAnimationFrame(tick);
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__bench.tasks.push(e.duration); })
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) { window.__bench.tasks.push(e.duration); window.__bench.starts.push(e.startTime); } })
     .observe({ type: 'longtask', buffered: true });
 `;
 
@@ -43,6 +58,10 @@ interface PageFigures {
   fps: number;
   longestTaskMs: number;
   tasksOver50: number;
+  /** React commits per second while training. */
+  commitsPerS: number;
+  /** Longest task while scrubbing (with --scrub), else null. */
+  scrubLongestMs: number | null;
 }
 
 const server = await preview({ build: { outDir: dist }, preview: { port, host: '127.0.0.1', strictPort: true }, logLevel: 'silent' });
@@ -70,7 +89,7 @@ try {
     if (seconds === null) await page.waitForSelector('[data-testid="status"][data-value="done"]', { timeout: 120_000 });
     else await page.waitForTimeout(seconds * 1000);
     const figures = await page.evaluate((from) => {
-      const w = window as unknown as { __bench: { tasks: number[]; frames: number[] } };
+      const w = window as unknown as { __bench: { tasks: number[]; frames: number[]; commits: number[]; doneAt?: number } };
       const now = performance.now();
       const frames = w.__bench.frames.filter((t) => t >= from);
       return {
@@ -79,9 +98,25 @@ try {
         fps: (frames.length / Math.max(1, now - from)) * 1000,
         longestTaskMs: Math.max(0, ...w.__bench.tasks),
         tasksOver50: w.__bench.tasks.filter((d) => d > 50).length,
+        commitsPerS: (w.__bench.commits.filter((t) => t >= from && t <= (w.__bench.doneAt ?? now)).length / Math.max(1, (w.__bench.doneAt ?? now) - from)) * 1000,
       };
     }, trainingFrom);
-    results.push(figures);
+    let scrubLongestMs: number | null = null;
+    if (scrub && seconds === null) {
+      const from = await page.evaluate(() => performance.now());
+      await page.getByTestId('scrubber').focus();
+      await page.keyboard.press('Home');
+      for (let k = 0; k < 40; k++) {
+        await page.keyboard.press('ArrowRight');
+        await page.waitForTimeout(50);
+      }
+      await page.waitForTimeout(500);
+      scrubLongestMs = await page.evaluate((t0) => {
+        const b = (window as unknown as { __bench: { tasks: number[]; starts: number[] } }).__bench;
+        return Math.max(0, ...b.tasks.filter((_, i) => b.starts[i] >= t0));
+      }, from);
+    }
+    results.push({ ...figures, scrubLongestMs });
     if (cdp && profileFile) {
       const { profile } = await cdp.send('Profiler.stop');
       const { writeFileSync } = await import('node:fs');
@@ -100,9 +135,11 @@ const summary = {
   fps: Math.round(median(results.map((r) => r.fps))),
   longestTaskMs: Math.round(Math.max(...results.map((r) => r.longestTaskMs))),
   tasksOver50: Math.max(...results.map((r) => r.tasksOver50)),
+  commitsPerS: Math.round(10 * median(results.map((r) => r.commitsPerS))) / 10,
+  scrubLongestMs: scrub ? Math.round(Math.max(...results.map((r) => r.scrubLongestMs ?? 0))) : null,
 };
 for (const [k, r] of results.entries()) {
-  console.log(`run ${k + 1}: ${seconds === null ? 'done' : `measured ${seconds} s of training, until`} ${Math.round(r.doneMs)} ms after navigation, ${Math.round(r.fps)} fps while training, longest main-thread task ${Math.round(r.longestTaskMs)} ms (${r.tasksOver50} over 50 ms)`);
+  console.log(`run ${k + 1}: ${seconds === null ? 'done' : `measured ${seconds} s of training, until`} ${Math.round(r.doneMs)} ms after navigation, ${Math.round(r.fps)} fps while training, longest main-thread task ${Math.round(r.longestTaskMs)} ms (${r.tasksOver50} over 50 ms), ${r.commitsPerS.toFixed(1)} React commits/s${r.scrubLongestMs === null ? '' : `; longest task while scrubbing ${Math.round(r.scrubLongestMs)} ms`}`);
 }
-console.log(`median of ${runs}: ${seconds === null ? 'done in' : 'measured until'} ${summary.doneMs} ms, ${summary.fps} fps; longest task ${summary.longestTaskMs} ms`);
+console.log(`median of ${runs}: ${seconds === null ? 'done in' : 'measured until'} ${summary.doneMs} ms, ${summary.fps} fps; longest task ${summary.longestTaskMs} ms; ${summary.commitsPerS} React commits/s${summary.scrubLongestMs === null ? '' : `; longest task while scrubbing ${summary.scrubLongestMs} ms`}`);
 if (json) console.log(JSON.stringify(summary));

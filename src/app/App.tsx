@@ -1,6 +1,6 @@
 import { lazy, Suspense, useMemo } from 'react';
 import { transcoderLayout } from '../core/run.ts';
-import { shownSnapshot, useStore } from '../state/store.ts';
+import { useStore } from '../state/store.ts';
 import { useModel } from '../state/useModel.ts';
 import type { RunController } from '../state/runner.ts';
 import { ControlsPanel } from '../views/controls/ControlsPanel.tsx';
@@ -13,7 +13,6 @@ import { RunBar } from '../views/RunBar.tsx';
 import { Tour } from '../views/Tour.tsx';
 import { Scrubber } from '../views/Scrubber.tsx';
 import { Banners } from '../views/Banners.tsx';
-import { Cadence } from '../views/Cadence.tsx';
 import { InterventionsView } from '../views/InterventionsView.tsx';
 import type { ViewProps } from '../views/types.ts';
 
@@ -36,9 +35,6 @@ function Loading() {
 
 export function App({ runner }: { runner: RunController }) {
   const config = useStore((s) => s.config);
-  const history = useStore((s) => s.history);
-  const scrubStep = useStore((s) => s.scrubStep);
-  const live = useStore((s) => s.live);
   const highlight = useStore((s) => s.highlight);
   const setHighlight = useStore((s) => s.setHighlight);
   const toggleCut = useStore((s) => s.toggleCut);
@@ -47,8 +43,8 @@ export function App({ runner }: { runner: RunController }) {
     () => [transcoderLayout('clt', model, config), transcoderLayout('plt', model, config)],
     [model, config],
   );
-  const snapshot = shownSnapshot({ history, scrubStep, live });
-  const props: ViewProps = { model, config, layouts, snapshot, history, highlight, onHighlight: setHighlight };
+  // Snapshots never reach App: each view reads them from the snapshot lane (views/useSnapshotDrawer.ts).
+  const props: ViewProps = { model, config, layouts, highlight, onHighlight: setHighlight };
 
   return (
     <div className="app">
@@ -76,8 +72,8 @@ export function App({ runner }: { runner: RunController }) {
           <div className="story">
             <div className="story-metrics"><MetricsTable {...props} /></div>
             <Suspense fallback={<Loading />}>
-              <div className="story-l0"><Cadence props={props} period={250} phase={0} render={(p) => <L0LiveView {...p} />} /></div>
-              <div className="story-graphs"><Cadence props={props} period={500} phase={200} render={(p) => <GraphView {...p} />} /></div>
+              <div className="story-l0"><div className="view-slot"><L0LiveView {...props} /></div></div>
+              <div className="story-graphs"><div className="view-slot"><GraphView {...props} /></div></div>
             </Suspense>
           </div>
           <Table1View {...props} />
@@ -85,13 +81,13 @@ export function App({ runner }: { runner: RunController }) {
           <InterventionsView {...props} />
           <UploadPanel runner={runner} />
           <Suspense fallback={<Loading />}>
-            <Cadence props={props} period={250} phase={130} render={(p) => <CurvesView {...p} />} />
-            <Cadence props={props} period={500} phase={60} render={(p) => <TradeoffView {...p} />} />
-            <Cadence props={props} period={1000} phase={120} wide render={(p) => <WeightsView {...p} />} />
-            <Cadence props={props} period={1000} phase={370} render={(p) => <ActivationsView {...p} />} />
-            <Cadence props={props} period={1000} phase={620} render={(p) => <ReconView {...p} />} />
-            <Cadence props={props} period={1000} phase={870} render={(p) => <DepthView {...p} />} />
-            <Cadence props={props} period={1000} phase={930} wide render={(p) => <RealGraphsPanel {...p} />} />
+            <div className="view-slot"><CurvesView {...props} /></div>
+            <div className="view-slot"><TradeoffView {...props} /></div>
+            <div className="view-slot wide"><WeightsView {...props} /></div>
+            <div className="view-slot"><ActivationsView {...props} /></div>
+            <div className="view-slot"><ReconView {...props} /></div>
+            <div className="view-slot"><DepthView {...props} /></div>
+            <div className="view-slot wide"><RealGraphsPanel {...props} /></div>
           </Suspense>
         </main>
       </div>

@@ -1,10 +1,8 @@
 /**
- * The run controller: connects the store to the training worker and the URL. Snapshots are
- * buffered and handed to the store once per animation frame, so a burst of worker messages
- * costs one render.
+ * The run controller: connects the store to the training worker and the URL. Snapshots go to
+ * the snapshot lane (`snapshots.ts`), which batches them per animation frame outside React.
  */
 import type { ExperimentConfig } from '../core/config.ts';
-import type { RunSnapshot } from '../core/snapshot.ts';
 import type { TrainerClient } from '../worker/client.ts';
 import type { Fault, WorkerEvent } from '../worker/protocol.ts';
 import { interventionsChanged } from './interventionCodec.ts';
@@ -13,10 +11,8 @@ import { currentLink, keepLinkedMax } from './link.ts';
 import { readLink, type ViewKeys } from './url.ts';
 import { initialPace, PACE_KEY, speedFor, type Pace } from './pace.ts';
 import { useStore } from './store.ts';
+import { snapshotLane, type SnapshotLane } from './snapshots.ts';
 import { uploadFlow, type UploadFlow } from './uploads.ts';
-
-/** Renders per second while snapshots stream in. */
-const FLUSH_HZ = 10;
 
 export interface RunController {
   play: () => void;
@@ -30,55 +26,41 @@ export interface RunController {
   dispose: () => void;
 }
 
-export function startRunner(client: TrainerClient, win: Window = window): RunController {
+export function startRunner(client: TrainerClient, win: Window = window, lane: SnapshotLane = snapshotLane): RunController {
   const store = useStore;
-  let pending: { snapshot: RunSnapshot; history: boolean }[] = [];
-  let frame = 0;
-  let timer = 0;
-  let lastFlush = 0;
-
-  const flush = () => {
-    frame = 0;
-    timer = 0;
-    lastFlush = win.performance.now();
-    if (pending.length === 0) return;
-    const batch = pending;
-    pending = [];
-    store.getState().addSnapshots(batch);
-    pace();
+  /** A new run: the lane accepts only its snapshots from now on. */
+  const begin = () => {
+    store.getState().clearRun();
+    lane.begin(client.run);
   };
 
   /** The share of full speed last sent to the worker; the watch pace changes it as the run goes. */
   let sentSpeed = 0;
   const pace = () => {
-    const s = store.getState();
-    const speed = speedFor(s.speed, s.live);
+    const speed = speedFor(store.getState().speed, lane.getState().live);
     if (speed !== sentSpeed) {
       sentSpeed = speed;
       client.setSpeed(speed);
     }
   };
 
-  // At most FLUSH_HZ renders a second, each on an animation frame: the views redraw a batch.
-  const schedule = () => {
-    if (frame || timer) return;
-    const wait = lastFlush + 1000 / FLUSH_HZ - win.performance.now();
-    if (wait <= 0) frame = win.requestAnimationFrame(flush);
-    else timer = win.setTimeout(() => (frame = win.requestAnimationFrame(flush)), wait);
-  };
+  // The watch pace follows the live snapshot: re-send the speed once per lane frame.
+  const unsubLane = lane.subscribe((_, change) => {
+    if (change === 'frame' || change === 'stop') pace();
+  });
 
-  const uploads = uploadFlow(client, () => (pending = []));
+  // An accepted upload is a new run: nothing of the old one may land after the switch.
+  const uploads = uploadFlow(client, () => lane.begin(client.run));
 
   const onEvent = (e: WorkerEvent) => {
     if (uploads.handle(e)) return;
     const s = store.getState();
     switch (e.type) {
       case 'snapshot':
-        pending.push({ snapshot: e.snapshot, history: e.history });
-        schedule();
+        lane.push(e.run, e.snapshot, e.history);
         break;
       case 'status':
-        if (e.status !== 'training' && pending.length) flush();
+        lane.setTraining(e.status === 'training');
         s.setRun({ status: e.status, step: e.step, engine: e.engine, message: e.message ?? null });
         if (e.notice) store.setState({ notice: e.notice });
         break;
@@ -93,24 +75,24 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
 
   /** The worker crashed: a fresh one continues from the newest snapshot the page holds. */
   const resume = (why: string) => {
-    if (pending.length) flush();
+    lane.flush();
     const s = store.getState();
-    const last = s.live ?? s.history.at(-1) ?? null;
+    const last = lane.getState().live ?? lane.getState().history.at(-1) ?? null;
     s.setRun({ message: `${why} Resuming the run in a fresh worker…` });
     if (!last) {
       client.setConfig(s.config);
+      lane.adopt(client.run);
       return;
     }
     const then = s.status === 'training' ? 'training' : 'paused';
     sentSpeed = speedFor(s.speed, last);
-    client.resume(s.config, { step: last.step, params: last.members.map((m) => m.params) }, then, sentSpeed);
+    lane.adopt(client.resume(s.config, { step: last.step, params: last.members.map((m) => m.params) }, then, sentSpeed));
   };
   const unsubscribe = client.onEvent(onEvent);
 
   const restart = (config: ExperimentConfig) => {
-    pending = [];
-    store.getState().clearHistory();
     client.setConfig(config);
+    begin();
   };
 
   // The URL mirrors the config; opening a URL replays it (url.ts readLink and writeLink own the whole hash).
@@ -156,6 +138,8 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
 
   sentSpeed = speedFor(store.getState().speed, null);
   client.start(store.getState().config, sentSpeed);
+  // A link's `at` has set the scrubbed step already.
+  lane.begin(client.run, store.getState().scrubStep);
   // Fault injection for the reliability tests: `transcoderLab.injectFault('crash')` in the console.
   Object.assign(win, { transcoderLab: { injectFault: (fault: Fault) => client.fault(fault) } });
 
@@ -164,9 +148,8 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     pause: () => client.pause(),
     stepBy: (count) => client.step(count),
     reset: () => {
-      pending = [];
-      store.getState().clearHistory();
       client.reset();
+      begin();
     },
     setSpeed: (speed) => {
       keepLinkedMax(false);
@@ -180,9 +163,9 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
       unsubscribe();
       unsubStore();
       unsubGraph();
+      unsubLane();
       win.removeEventListener('hashchange', onHashChange);
-      if (frame) win.cancelAnimationFrame(frame);
-      if (timer) win.clearTimeout(timer);
+      lane.dispose();
     },
   };
 }

@@ -11,7 +11,8 @@ import { create } from 'zustand';
 import type { Result } from '../core/result.ts';
 import { currentLink } from './link.ts';
 import { resolveModel } from './model.ts';
-import { shownSnapshot, useStore } from './store.ts';
+import { useStore } from './store.ts';
+import { snapshotLane } from './snapshots.ts';
 import {
   LAST_KEY, LAST_PREFIX, MAX_SAVED, RECORD_PREFIX, RECORD_VERSION, changedSince, cleanName, pickAutosave, readEntries, readHash, readLast,
   readRecord, type ExperimentState, type LastExperiment, type SavedExperiment, type SkippedEntry, type TabAutosave,
@@ -139,7 +140,7 @@ export async function save(name: string, state: ExperimentState = currentState()
   const shown = resolveModel(s.config.circuit, s.uploadedModel);
   const record: SavedExperiment = {
     v: RECORD_VERSION, id: newId(), name: clean.value, ...state, hash: hash.value, savedAt: new Date().toISOString(),
-    step: shownSnapshot(s)?.step ?? 0, model: model ?? (shown.problem ? '' : shown.name),
+    step: snapshotLane.getState().shown?.step ?? 0, model: model ?? (shown.problem ? '' : shown.name),
   };
   // Two tabs saving at MAX_SAVED - 1: their read-write transactions run one after the other, so the second counts the first's record.
   const done = await attempt(transact('readwrite', async (os) => {

@@ -1,17 +1,18 @@
 /**
  * One zustand store built from slices: the experiment (single source of truth, mirrored to
- * the URL), the run (status and snapshot history from the worker) and the selection.
+ * the URL), the run (its status, as React renders it) and the selection. The snapshots
+ * themselves travel outside React, in the snapshot lane (`snapshots.ts`).
  */
 import { create } from 'zustand';
 import { DEFAULT_EXPERIMENT, type Cut, type ExperimentConfig, type TrainConfig, type TranscoderKind } from '../core/config.ts';
 import type { EngineName } from '../core/engine.ts';
 import type { Ablation, BaseModel } from '../core/model/baseModel.ts';
-import type { RunSnapshot } from '../core/snapshot.ts';
 import type { ModelInfo } from '../core/model/modelInfo.ts';
 import type { DataEvent } from '../worker/protocol.ts';
 import { NO_HIGHLIGHT, type Highlight } from './highlight.ts';
 import { onWriteUpModel } from './model.ts';
 import type { Pace } from './pace.ts';
+import { snapshotLane } from './snapshots.ts';
 
 export type RunStatus = 'idle' | 'training' | 'paused' | 'done' | 'error';
 
@@ -37,21 +38,20 @@ export interface ExperimentSlice {
 
 export interface RunSlice {
   status: RunStatus;
+  /**
+   * The step of the last status event (a transition: pause, done, reset). While training the
+   * step moves in the snapshot lane; React never renders on it (`RunBar` writes it to the DOM).
+   */
   step: number;
   engine: EngineName;
   message: string | null;
-  /** The snapshots of this run at its deterministic history steps: what the scrubber travels. */
-  history: RunSnapshot[];
-  /** The newest snapshot, history step or not. */
-  live: RunSnapshot | null;
-  /** Step the scrubber shows, or null for live. */
+  /** Step the scrubber shows, or null for live (mirrored into the snapshot lane). */
   scrubStep: number | null;
   /** The pace the reader chose: the watch pace or a fixed share of full speed. */
   speed: Pace;
   setRun: (patch: Partial<Pick<RunSlice, 'status' | 'step' | 'engine' | 'message'>>) => void;
-  /** Adds a batch in arrival order; `history` marks the deterministic steps to keep. */
-  addSnapshots: (batch: { snapshot: RunSnapshot; history: boolean }[]) => void;
-  clearHistory: () => void;
+  /** A new run: step 0, live, no feature ablations (the runner clears the snapshot lane). */
+  clearRun: () => void;
   scrubTo: (step: number | null) => void;
   setSpeed: (speed: Pace) => void;
 }
@@ -151,18 +151,14 @@ export const useStore = create<Store>()((set, get) => ({
   step: 0,
   engine: 'cpu',
   message: null,
-  history: [],
   scrubStep: null,
   speed: 'watch',
   setRun: (patch) => set(patch),
-  live: null,
-  addSnapshots: (batch) => {
-    const kept = batch.filter((b) => b.history).map((b) => b.snapshot);
-    const live = batch[batch.length - 1].snapshot;
-    set({ history: kept.length ? [...get().history, ...kept] : get().history, live, step: Math.max(get().step, live.step) });
+  clearRun: () => set({ scrubStep: null, step: 0, featureAblations: [] }),
+  scrubTo: (step) => {
+    snapshotLane.scrubTo(step);
+    set({ scrubStep: step });
   },
-  clearHistory: () => set({ history: [], live: null, scrubStep: null, step: 0, featureAblations: [] }),
-  scrubTo: (step) => set({ scrubStep: step }),
   setSpeed: (speed) => set({ speed }),
 
   featureAblations: [],
@@ -196,8 +192,6 @@ export const useStore = create<Store>()((set, get) => ({
       uploadedModel: upload,
       // One update: no render may pair the new model with the old run's snapshots or cuts.
       config: { ...onWriteUpModel(get().config), input: 0 },
-      history: [],
-      live: null,
       scrubStep: null,
       step: 0,
       featureAblations: [],
@@ -212,12 +206,3 @@ export const useStore = create<Store>()((set, get) => ({
     if (!problems.includes(message)) set({ problems: [...problems, message] });
   },
 }));
-
-/** The snapshot the views show: the scrubbed one, else the latest. */
-export function shownSnapshot(s: Pick<Store, 'history' | 'scrubStep' | 'live'>): RunSnapshot | null {
-  const h = s.history;
-  if (s.scrubStep === null || h.length === 0) return s.live ?? h[h.length - 1] ?? null;
-  let best = h[0];
-  for (const snap of h) if (snap.step <= s.scrubStep) best = snap;
-  return best;
-}

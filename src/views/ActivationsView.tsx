@@ -7,6 +7,7 @@ import type { Layout } from '../core/transcoder/layout.ts';
 import type { HeatmapOptions } from './charts/heatmap.ts';
 import { fmt } from './charts/tooltip.ts';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import {
   DeadLayerNote,
   featureLabel,
@@ -14,7 +15,6 @@ import {
   HeatmapBox,
   highlightedRow,
   KIND_LABEL,
-  memberFits,
   shownFeatures,
 } from './WeightsView.tsx';
 import './heatmaps.css';
@@ -31,15 +31,15 @@ interface LayerActs {
 interface MemberActs {
   kind: TranscoderKind;
   layout: Layout;
-  layers: LayerActs[] | null;
+  layers: LayerActs[];
 }
 
 /** Transposes each layer's N × F activations into shown-features × N rows, and finds the largest activation. */
 function gather(members: readonly TranscoderSnapshot[], layouts: readonly Layout[], n: number, aliveOnly: boolean) {
   let max = 0;
   const out: MemberActs[] = members.map((m, k) => {
+    // The lane holds only the current run's snapshots, so each member fits its layout.
     const layout = layouts[k];
-    if (!layout || !memberFits(m, layout, n)) return { kind: m.kind, layout, layers: null };
     const F = layout.features;
     const layers = fireCounts(m.acts, layout, n).map((c, l): LayerActs => {
       const features = shownFeatures(c, aliveOnly);
@@ -56,7 +56,8 @@ function gather(members: readonly TranscoderSnapshot[], layouts: readonly Layout
 }
 
 /** Activation heatmaps per kind and layer; columns are the inputs, labelled by their signs and the model's answer. */
-export function ActivationsView({ model, layouts, snapshot, highlight, onHighlight }: ViewProps) {
+export function ActivationsView({ model, layouts, highlight, onHighlight }: ViewProps) {
+  const { snapshot, box } = useShownSnapshot(1000, 1, 370);
   const [aliveOnly, setAliveOnly] = useState(true);
   const n = model.n;
   const inputs = useMemo(() => {
@@ -101,7 +102,7 @@ export function ActivationsView({ model, layouts, snapshot, highlight, onHighlig
   });
 
   return (
-    <section className="view view-activations heatmaps" data-testid="view-activations">
+    <section ref={box} className="view view-activations heatmaps" data-testid="view-activations">
       <header className="heatmaps-head">
         <h2>Feature activations on every input</h2>
         <label className="alive-toggle">
@@ -125,23 +126,19 @@ export function ActivationsView({ model, layouts, snapshot, highlight, onHighlig
           {data.members.map((ma) => (
             <div key={ma.kind} className={`heatmap-kind kind-${ma.kind}`} data-kind={ma.kind}>
               <h3>{KIND_LABEL[ma.kind]}</h3>
-              {ma.layers === null ? (
-                <p className="view-waiting">this snapshot was trained with another configuration; waiting for a new one</p>
-              ) : (
-                <div className="heatmap-row">
-                  {ma.layers.map((la) => (
-                    <div key={la.layer} className="heatmap-layer">
-                      <h4>
-                        Layer {la.layer}: {la.alive} of {ma.layout.features} features alive
-                      </h4>
-                      {la.alive === 0 && (
-                        <DeadLayerNote kind={ma.kind} layer={la.layer} n={n} testId={`activations-dead-${ma.kind}-${la.layer}`} />
-                      )}
-                      {la.features.length > 0 && <HeatmapBox opts={layerOpts(ma.kind, la, data.max)} />}
-                    </div>
-                  ))}
-                </div>
-              )}
+              <div className="heatmap-row">
+                {ma.layers.map((la) => (
+                  <div key={la.layer} className="heatmap-layer">
+                    <h4>
+                      Layer {la.layer}: {la.alive} of {ma.layout.features} features alive
+                    </h4>
+                    {la.alive === 0 && (
+                      <DeadLayerNote kind={ma.kind} layer={la.layer} n={n} testId={`activations-dead-${ma.kind}-${la.layer}`} />
+                    )}
+                    {la.features.length > 0 && <HeatmapBox opts={layerOpts(ma.kind, la, data.max)} />}
+                  </div>
+                ))}
+              </div>
             </div>
           ))}
         </div>

@@ -1,23 +1,36 @@
 /** Small multiples over training steps: loss, L0, alive and MSE per layer, CLT beside PLT. */
-import { useEffect, useMemo, useRef } from 'react';
-import { drawLineChart, KIND_PALETTE, layerStyle, type LineChartOptions, type LineSeries } from './charts/lineChart.ts';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { createLineChart, KIND_PALETTE, layerStyle, type LineChart, type LineChartOptions, type LineSeries } from './charts/lineChart.ts';
 import { collapses, column, KIND_LABEL, kindsOf, perLayerSeries, steadyTop } from './curveSeries.ts';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './views.css';
 
-/** One d3 line chart owned by React: drawn in an effect, removed in its cleanup. */
+/**
+ * One d3 line chart owned by React: created on mount (its title, labels and size fixed then),
+ * updated in place when its series or options change, removed on unmount.
+ */
 export function LineChartBox({ series, opts }: { series: LineSeries[]; opts: LineChartOptions }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  const chart = useRef<LineChart | null>(null);
+  const first = useRef(opts);
+  useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    return drawLineChart(el, series, opts);
-  }, [series, opts]);
+    const c = createLineChart(el, first.current);
+    chart.current = c;
+    return () => {
+      c.destroy();
+      chart.current = null;
+    };
+  }, []);
+  useEffect(() => chart.current?.update(series, opts), [series, opts]);
   return <div className="chart-box" ref={ref} />;
 }
 
 /** Training curves for every member of the run, with the shown step marked. */
-export function CurvesView({ model, snapshot, history }: ViewProps) {
+export function CurvesView({ model }: ViewProps) {
+  const { snapshot, history, box } = useShownSnapshot(500, 0, 130);
   const layers = model.layers.length;
   const marker = snapshot?.step ?? null;
   const charts = useMemo(() => {
@@ -52,7 +65,7 @@ export function CurvesView({ model, snapshot, history }: ViewProps) {
 
   if (history.length === 0 || snapshot === null) {
     return (
-      <section className="view view-curves" data-testid="view-curves">
+      <section ref={box} className="view view-curves" data-testid="view-curves">
         <h2>Training curves</h2>
         <p className="view-waiting">waiting for the first snapshot</p>
       </section>
@@ -61,7 +74,7 @@ export function CurvesView({ model, snapshot, history }: ViewProps) {
 
   const kinds = kindsOf(history);
   return (
-    <section className="view view-curves" data-testid="view-curves">
+    <section ref={box} className="view view-curves" data-testid="view-curves">
       <h2>Training curves</h2>
       <ul className="view-legend" aria-label="legend">
         {kinds.map((kind) => (

@@ -21,6 +21,7 @@ import { KIND_PALETTE } from './charts/lineChart.ts';
 import { attachCursor } from './charts/chartCursor.ts';
 import { fmt, hideTooltip, showTooltip } from './charts/tooltip.ts';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './views.css';
 import './depth.css';
 
@@ -243,7 +244,8 @@ function ChartBox({ draw }: { draw: (el: HTMLElement) => () => void }) {
 }
 
 /** The per-layer L0 profile and cumulative attribution share, CLT beside PLT. */
-export function DepthView({ model, config, layouts, snapshot }: ViewProps) {
+export function DepthView({ model, config, layouts }: ViewProps) {
+  const { snapshot, box } = useShownSnapshot(1000, 1, 870);
   const layers = model.layers.length;
   // Attribution graphs are too heavy to redo at every live snapshot: they wait for a pause, the end, or the scrubber.
   const training = useStore((s) => s.status === 'training' && s.scrubStep === null);
@@ -263,7 +265,7 @@ export function DepthView({ model, config, layouts, snapshot }: ViewProps) {
 
   if (bars.length === 0 || !snapshot) {
     return (
-      <section className="view view-depth" data-testid="view-depth">
+      <section ref={box} className="view view-depth" data-testid="view-depth">
         <h2>Depth signatures</h2>
         <p className="view-waiting">waiting for the first snapshot</p>
       </section>
@@ -272,7 +274,7 @@ export function DepthView({ model, config, layouts, snapshot }: ViewProps) {
   const sampled = inputs.length < model.n;
   const skipped = lines.filter((r) => r.counted < inputs.length);
   return (
-    <section className="view view-depth" data-testid="view-depth" aria-label="Depth signatures">
+    <section ref={box} className="view view-depth" data-testid="view-depth" aria-label="Depth signatures">
       <h2>Depth signatures: in which layers does each replacement work?</h2>
       <ul className="view-legend" aria-label="legend">
         {bars.map((r) => (

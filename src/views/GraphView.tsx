@@ -18,6 +18,7 @@ import { GraphPanel } from './GraphPanel.tsx';
 import { RealGraphPanel } from './RealGraphPanel.tsx';
 import { RoutesTable } from './RoutesTable.tsx';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './graph.css';
 
 interface Member {
@@ -27,7 +28,9 @@ interface Member {
 
 const ORDER: Record<TranscoderKind, number> = { clt: 0, plt: 1 };
 
-export function GraphView({ model, config, layouts, snapshot, onHighlight }: ViewProps) {
+export function GraphView({ model, config, layouts, onHighlight }: ViewProps) {
+  // Attribution graphs of wide transcoders are costly to rebuild: at most once a second then, between the heatmaps' turns.
+  const { snapshot, box } = useShownSnapshot(config.features > 64 ? 1000 : 500, 1, 200);
   const setConfig = useStore((s) => s.setConfig);
   const featureAblations = useStore((s) => s.featureAblations);
   const pairsOff = useStore((s) => s.pairsOff);
@@ -74,7 +77,7 @@ export function GraphView({ model, config, layouts, snapshot, onHighlight }: Vie
   const scale = useMemo(() => sharedScale([real, ...(graphs ?? [])]), [real, graphs]);
 
   return (
-    <section className="panel wide graph-view" data-testid="view-graphs" aria-label="Attribution graphs">
+    <section ref={box} className="panel wide graph-view" data-testid="view-graphs" aria-label="Attribution graphs">
       <h2>Attribution graphs: which story does each replacement tell?</h2>
       <p className="hint">
         Each graph is its replacement model linearized at one input: inputs at the bottom, each layer's active features

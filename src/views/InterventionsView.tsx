@@ -10,12 +10,15 @@ import { inputLabel } from '../core/model/baseModel.ts';
 import { modelData } from '../core/run.ts';
 import { useStore } from '../state/store.ts';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import { fmt } from './charts/tooltip.ts';
 import { appliedLines, recallText, wokeSentence } from './interventionText.ts';
 import { PatchPanel } from './PatchPanel.tsx';
 import './interventions.css';
 
-export function InterventionsView({ model, config, layouts, snapshot, highlight, onHighlight }: ViewProps) {
+export function InterventionsView({ model, config, layouts, highlight, onHighlight }: ViewProps) {
+  // Updated out of sight too: the tour and a restored, scrubbed experiment read its numbers.
+  const { snapshot } = useShownSnapshot();
   const featureAblations = useStore((s) => s.featureAblations);
   const pairsOff = useStore((s) => s.pairsOff);
   const neuronAblations = useStore((s) => s.neuronAblations);

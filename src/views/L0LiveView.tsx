@@ -7,9 +7,11 @@ import { KIND_PALETTE, layerStyle, type LineChartOptions } from './charts/lineCh
 import { LineChartBox } from './CurvesView.tsx';
 import { collapses, KIND_LABEL, kindsOf, perLayerSeries, steadyTop } from './curveSeries.ts';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './views.css';
 
-export function L0LiveView({ model, snapshot, history }: ViewProps) {
+export function L0LiveView({ model }: ViewProps) {
+  const { snapshot, history, box } = useShownSnapshot(500, 0, 30);
   const layers = model.layers.length;
   const shown = snapshot?.step ?? null;
   const series = useMemo(() => perLayerSeries(history, Float64Array.from(history, (s) => s.step), layers, 'l0'), [history, layers]);
@@ -32,7 +34,7 @@ export function L0LiveView({ model, snapshot, history }: ViewProps) {
   const cltL1 = clt >= 0 ? snapshot?.members[clt]?.metrics.l0[1] : undefined;
   const first = died.find((d) => d.layer === 1);
   return (
-    <section className="view view-l0-live" data-testid="l0-live" data-value={cltL1 ?? ''} data-died={first?.since ?? ''} aria-label="Live L0 per layer">
+    <section ref={box} className="view view-l0-live" data-testid="l0-live" data-value={cltL1 ?? ''} data-died={first?.since ?? ''} aria-label="Live L0 per layer">
       <h2>
         Does the CLT still use layer 1?{' '}
         <span className="hint">

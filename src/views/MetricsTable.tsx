@@ -4,6 +4,7 @@ import { standardHandOffs } from '../core/metrics/effects.ts';
 import type { TranscoderSnapshot } from '../core/snapshot.ts';
 import { useStore } from '../state/store.ts';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import { WarningIcon } from './icons.tsx';
 import './views.css';
 
@@ -76,7 +77,10 @@ export function metricRows(layers: number, handOffs: readonly string[] = [], pad
 }
 
 /** Table 1 at the shown step; the CLT's empty later layers are flagged. */
-export function MetricsTable({ model, snapshot }: ViewProps) {
+export function MetricsTable({ model }: ViewProps) {
+  // Updated out of sight too: the page (and the tour, and tests) read its numbers wherever it is scrolled.
+  const { snapshot } = useShownSnapshot();
+  const padDims = useStore((s) => s.config.padDims);
   if (snapshot === null) {
     return (
       <section className="view view-metrics" data-testid="view-metrics">
@@ -86,7 +90,6 @@ export function MetricsTable({ model, snapshot }: ViewProps) {
     );
   }
   const members = KINDS.map((kind) => ({ kind, m: snapshot.members.find((s) => s.kind === kind) }));
-  const padDims = useStore((s) => s.config.padDims);
   const rows = metricRows(model.layers.length, standardHandOffs(model).map((h) => h.name), padDims > 0 ? { dims: model.dims, padDims } : undefined);
   return (
     <section className="view view-metrics" data-testid="view-metrics">

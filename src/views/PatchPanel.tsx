@@ -23,21 +23,6 @@ const STATES = [
 ] as const;
 type CellState = (typeof STATES)[number]['id'];
 
-/** The snapshot at most every `ms` while it keeps changing (the grid recomputes from it on the main thread). */
-function useThrottled<T>(value: T, ms: number): T {
-  const [shown, setShown] = useState(value);
-  const last = useRef(0);
-  useEffect(() => {
-    const wait = last.current + ms - performance.now();
-    const t = setTimeout(() => {
-      last.current = performance.now();
-      setShown(value);
-    }, Math.max(0, wait));
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return shown;
-}
-
 function cellState(r: PatchReport, k: number, p: number): CellState {
   const m = r.members[k];
   if (r.base.classes[p] !== r.base.clean[p]) return m.followedRows[p] ? 'followed' : 'missed';
@@ -58,7 +43,8 @@ export function PatchPanel({ model, data, layouts, snapshot }: Props) {
   const [open, setOpen] = useState(false);
   const [which, setWhich] = useState(handOffs.length - 1);
   const [source, setSource] = useState<number | null>(null);
-  const shown = useThrottled(snapshot, 250);
+  // The interventions view passes the lane's snapshot at most every 500 ms while training.
+  const shown = snapshot;
   const h: HandOff | undefined = handOffs[Math.min(which, handOffs.length - 1)];
   const report = useMemo(() => {
     if (!open || !shown || !h) return null;

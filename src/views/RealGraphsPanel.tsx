@@ -17,6 +17,7 @@ import { fmt } from './charts/tooltip.ts';
 import { cumulativeRows, depthSampleSize, sampleInputs } from './DepthView.tsx';
 import { downloadBlob, downloadPng, downloadSvg } from './graphExport.ts';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './views.css';
 import './realGraphs.css';
 
@@ -126,7 +127,8 @@ function Chart({ graphs, toy, onChart }: { graphs: readonly GraphSeries[]; toy: 
   return <div className="chart-box real-depth-box" ref={box} />;
 }
 
-export function RealGraphsPanel({ model, config, layouts, snapshot }: ViewProps) {
+export function RealGraphsPanel({ model, config, layouts }: ViewProps) {
+  const { snapshot, box } = useShownSnapshot(1000, 0, 930);
   const [loaded, setLoaded] = useState<Loaded[]>([]);
   const [refused, setRefused] = useState<Refused[]>([]);
   const [reading, setReading] = useState<string[]>([]);
@@ -195,7 +197,7 @@ export function RealGraphsPanel({ model, config, layouts, snapshot }: ViewProps)
   const exportCsv = (): void => downloadBlob(new Blob([depthCsv(loaded, toyRows)], { type: 'text/csv' }), 'real-depth.csv');
 
   return (
-    <section className="panel view real-graphs" data-testid="real-graphs" aria-label="Real-model graphs">
+    <section ref={box} className="panel view real-graphs" data-testid="real-graphs" aria-label="Real-model graphs">
       <h2>Real-model graphs: does a real CLT also work in the first layers?</h2>
       <p className="view-caption">
         Drop one or two attribution graphs of the same prompt, made with circuit-tracer or exported from Neuronpedia (or by this

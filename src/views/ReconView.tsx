@@ -6,6 +6,7 @@ import type { RunSnapshot } from '../core/snapshot.ts';
 import { KIND_PALETTE } from './charts/lineChart.ts';
 import { drawReconChart, type ReconChartHandle, type ReconSeries } from './charts/reconChart.ts';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './views.css';
 
 const KIND_LABEL: Record<TranscoderKind, string> = { clt: 'CLT', plt: 'PLT' };
@@ -67,10 +68,13 @@ function ReconChartBox({ title, labels, rowNames, truth, series, input, onHover 
     hover.current = onHover;
     inputRef.current = input;
   });
+  const data = useRef({ truth, series });
+  data.current = { truth, series };
+  // Created when its inputs or labels change; a new snapshot only updates the values in place.
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const h = drawReconChart(el, truth, series, {
+    const h = drawReconChart(el, data.current.truth, data.current.series, {
       title,
       yLabel: 'output (model units)',
       labels,
@@ -83,13 +87,20 @@ function ReconChartBox({ title, labels, rowNames, truth, series, input, onHover 
       h.destroy();
       handle.current = null;
     };
-  }, [title, labels, rowNames, truth, series]);
+  }, [title, labels, rowNames]);
+  const drawn = useRef({ truth, series });
+  useEffect(() => {
+    if (drawn.current.truth === truth && drawn.current.series === series) return;
+    drawn.current = { truth, series };
+    handle.current?.update(truth, series);
+  }, [truth, series]);
   useEffect(() => handle.current?.setHighlight(input), [input]);
   return <div className="chart-box" ref={ref} />;
 }
 
 /** True MLP outputs against the CLT's and PLT's reconstructions, one small chart per varying dim. */
-export function ReconView({ model, snapshot, highlight, onHighlight }: ViewProps) {
+export function ReconView({ model, highlight, onHighlight }: ViewProps) {
+  const { snapshot, box } = useShownSnapshot(1000, 1, 620);
   const targets = useMemo(() => reconTargets(model), [model]);
   const labels = useMemo(() => Array.from({ length: model.n }, (_, i) => inputLabel(model, i)), [model]);
   const rowNames = useMemo(() => model.inputDims.map((d) => model.dimNames[d]), [model]);
@@ -111,14 +122,14 @@ export function ReconView({ model, snapshot, highlight, onHighlight }: ViewProps
 
   if (snapshot === null) {
     return (
-      <section className="view view-recon" data-testid="view-recon">
+      <section ref={box} className="view view-recon" data-testid="view-recon">
         <h2>Reconstructions</h2>
         <p className="view-waiting">waiting for the first snapshot</p>
       </section>
     );
   }
   return (
-    <section className="view view-recon" data-testid="view-recon">
+    <section ref={box} className="view view-recon" data-testid="view-recon">
       <h2>Reconstructions at step {snapshot.step}</h2>
       <ul className="view-legend" aria-label="legend">
         <li><span className="swatch swatch-truth" /> true MLP output</li>

@@ -1,6 +1,7 @@
 /** Status, transport (play/pause/step/reset), speed and share: the run's one-line cockpit. */
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
-import { shownSnapshot, useStore } from '../state/store.ts';
+import { useStore } from '../state/store.ts';
+import { snapshotLane } from '../state/snapshots.ts';
 import type { RunController } from '../state/runner.ts';
 import type { Pace } from '../state/pace.ts';
 import { LinkIcon, PauseIcon, PlayIcon, ResetIcon } from './icons.tsx';
@@ -16,7 +17,7 @@ const SPEEDS: { value: Pace; label: string }[] = [
 function shareLink(): string {
   const s = useStore.getState();
   const url = new URL(window.location.href);
-  const shown = s.scrubStep === null ? null : shownSnapshot(s);
+  const shown = s.scrubStep === null ? null : snapshotLane.getState().shown;
   if (!shown) return url.href;
   const params = new URLSearchParams(url.hash.replace(/^#/, ''));
   params.delete('at');
@@ -24,9 +25,57 @@ function shareLink(): string {
   return `${url.origin}${url.pathname}${url.search}#${rest}${rest ? '&' : ''}at=${shown.step}`;
 }
 
+/** Milliseconds between step read-outs while training. */
+const STEP_MS = 250;
+
+/** The run's step: the lane's live snapshot while it streams, else the last status event's. */
+function currentStep(): number {
+  return Math.max(useStore.getState().step, snapshotLane.getState().live?.step ?? 0);
+}
+
+/**
+ * Writes the step to the read-out and the progress bar straight from the lane, a few times a
+ * second, so React never renders on it. It edits React's own text node, so a later render still
+ * finds it.
+ */
+function useStepReadout(): { text: React.RefObject<HTMLElement | null>; bar: React.RefObject<HTMLProgressElement | null> } {
+  const text = useRef<HTMLElement>(null);
+  const bar = useRef<HTMLProgressElement>(null);
+  useEffect(() => {
+    let timer = 0;
+    let last = 0;
+    const write = () => {
+      timer = 0;
+      last = performance.now();
+      const step = currentStep();
+      const el = text.current;
+      if (el) {
+        el.setAttribute('data-value', String(step));
+        if (el.firstChild instanceof Text) el.firstChild.nodeValue = step.toLocaleString();
+        else el.textContent = step.toLocaleString();
+      }
+      if (bar.current) bar.current.value = step;
+    };
+    const unsubscribe = snapshotLane.subscribe((s, change) => {
+      if (change !== 'frame' || !s.training) {
+        if (timer) window.clearTimeout(timer);
+        write();
+      } else if (!timer) timer = window.setTimeout(write, Math.max(0, last + STEP_MS - performance.now()));
+    });
+    return () => {
+      unsubscribe();
+      if (timer) window.clearTimeout(timer);
+    };
+  }, []);
+  return { text, bar };
+}
+
 export function RunBar({ runner }: { runner: RunController }) {
   const status = useStore((s) => s.status);
-  const step = useStore((s) => s.step);
+  // Renders on a status event (a transition); while training the step moves through useStepReadout.
+  useStore((s) => s.step);
+  const step = currentStep();
+  const readout = useStepReadout();
   const steps = useStore((s) => s.config.steps);
   const engine = useStore((s) => s.engine);
   const speed = useStore((s) => s.speed);
@@ -73,9 +122,9 @@ export function RunBar({ runner }: { runner: RunController }) {
         {status}
       </span>
       <span className="stepcount">
-        step <b data-testid="step" data-value={step}>{step.toLocaleString()}</b> / {steps.toLocaleString()}
+        step <b ref={readout.text} data-testid="step" data-value={step}>{step.toLocaleString()}</b> / {steps.toLocaleString()}
       </span>
-      <progress max={steps} value={step} aria-label="training progress" />
+      <progress ref={readout.bar} max={steps} value={step} aria-label="training progress" />
       <span className="engine" title="the engine that trains this run">
         engine <b data-testid="engine" data-value={engine}>{engine}</b>
       </span>

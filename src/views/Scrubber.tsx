@@ -1,9 +1,11 @@
 /** Time travel: move every view back to any kept step, then back to live. */
 import { useRef } from 'react';
 import { useStore } from '../state/store.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 
 export function Scrubber() {
-  const history = useStore((s) => s.history);
+  // The kept steps grow while training: the slider follows on the React clock, not per snapshot.
+  const { history } = useShownSnapshot();
   const scrubStep = useStore((s) => s.scrubStep);
   const scrubTo = useStore((s) => s.scrubTo);
   const range = useRef<HTMLInputElement>(null);

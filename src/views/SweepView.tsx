@@ -16,7 +16,7 @@ import {
 } from '../core/sweep/sweep.ts';
 import { SweepClient, trainsAsPopulation, type SweepEvent } from '../state/sweep.ts';
 import { serializeHash } from '../state/url.ts';
-import { drawPhasePanel, exact, type PhasePoints } from './charts/phaseDiagram.ts';
+import { createPhasePanel, exact, type PhasePanel, type PhasePoints } from './charts/phaseDiagram.ts';
 import { downloadBlob } from './graphExport.ts';
 import './views.css';
 import './sweep.css';
@@ -134,6 +134,9 @@ function SweepBody() {
   const runId = useRef(0);
   const pending = useRef<Omit<Result, 'rows' | 'engine' | 'workers' | 'ms'> | null>(null);
   const panels = useRef<(HTMLDivElement | null)[]>([]);
+  // One drawer per panel box, updated in place by each result; destroyed with its box or the view.
+  const drawers = useRef<({ el: HTMLDivElement; panel: PhasePanel } | null)[]>([]);
+  useEffect(() => () => drawers.current.forEach((d) => d?.panel.destroy()), []);
 
   const spec = specOf(form, variants, penalty, config.features);
   const problems = checkSweep(spec, model);
@@ -266,12 +269,15 @@ function SweepBody() {
         `under the standard cuts, follows ${r.interventions.filter((e) => e.kind === 'cut').reduce((s, e) => s + e.followed, 0)} of ${r.interventions.filter((e) => e.kind === 'cut').reduce((s, e) => s + e.changed, 0)} changed inputs`,
       ];
     };
-    const cleanups = PANELS.map((p, k) => {
+    PANELS.forEach((p, k) => {
       const el = panels.current[k];
-      if (!el) return () => {};
+      let d = drawers.current[k];
+      if (d && d.el !== el) d.panel.destroy();
+      if (!el) return void (drawers.current[k] = null);
+      if (!d || d.el !== el) d = drawers.current[k] = { el, panel: createPhasePanel(el, { panel: p.id, title: p.title, yLabel: p.yLabel, logY: p.logY }) };
       const points: PhasePoints = { x, series, offset, y: Float64Array.from(result.rows, p.get) };
-      return drawPhasePanel(el, points, {
-        panel: p.id, title: p.title, yLabel: p.yLabel, logY: p.logY, yDomain: p.domain?.(result.spec.features),
+      d.panel.update(points, {
+        yDomain: p.domain?.(result.spec.features),
         series: present.map((v) => ({ name: VARIANT_LABEL[v], colour: VARIANT_COLOUR[v] })),
         describe, href: (i) => runUrl(result, i), focusable: k === 0,
         onOpen: (i) => {
@@ -280,7 +286,6 @@ function SweepBody() {
         },
       });
     });
-    return () => cleanups.forEach((c) => c());
   }, [result]);
 
   const field = (key: keyof Form, label: string, testId: string, range: { min: number; max: number }, hint?: string) => (

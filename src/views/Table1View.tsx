@@ -3,12 +3,15 @@ import type { TranscoderKind } from '../core/config.ts';
 import { TABLE1, matchesPublished, ourValue } from '../core/table1.ts';
 import { useStore } from '../state/store.ts';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './views.css';
 
 const KINDS: readonly TranscoderKind[] = ['clt', 'plt'];
 
-export function Table1View({ model, snapshot }: ViewProps) {
+export function Table1View({ model }: ViewProps) {
   const preset = useStore((s) => s.config.preset);
+  // Updated out of sight too, like the metrics table beside it.
+  const { snapshot } = useShownSnapshot();
   if (model.layers.length !== 2) return null;
   return (
     <section className="view view-table1" data-testid="view-table1">

@@ -7,7 +7,9 @@ import { useEffect, useId, useLayoutEffect, useRef, useState, type MouseEvent, t
 import { interventionReport } from '../core/metrics/interventionReport.ts';
 import { forward, outputClasses, type BaseModel } from '../core/model/baseModel.ts';
 import { modelData, transcoderLayout } from '../core/run.ts';
-import { shownSnapshot, useStore, type Store } from '../state/store.ts';
+import { useStore, type Store } from '../state/store.ts';
+import type { RunSnapshot } from '../core/snapshot.ts';
+import { snapshotLane } from '../state/snapshots.ts';
 import { useModel } from '../state/useModel.ts';
 import { cutTestId, handOffs } from './ModelDiagram.tsx';
 import { CheckIcon } from './icons.tsx';
@@ -40,8 +42,8 @@ interface TourStep {
 }
 
 /** The CLT's and PLT's L0 at layer 1 in the shown snapshot, as text. */
-function layerOneL0(s: Store): string {
-  const snap = shownSnapshot(s);
+function layerOneL0(): string {
+  const snap = snapshotLane.getState().shown;
   if (!snap) return 'no snapshot yet';
   const parts = snap.members.map((m) => `${m.kind.toUpperCase()} ${m.metrics.l0[1] === undefined ? '—' : m.metrics.l0[1].toFixed(2)}`);
   return `layer-1 L0 at step ${snap.step}: ${parts.join(', ')}`;
@@ -65,7 +67,7 @@ function effectText(store: Store, model: BaseModel): string | null {
   let changed = shownChanged;
   let followed = counts;
   if (changed === null || !followed || followed.some((f) => f.followed === null)) {
-    const snap = shownSnapshot(store);
+    const snap = snapshotLane.getState().shown;
     if (!snap) return null;
     // The same report the interventions view draws (SPEC §4: changed set, followed).
     const report = interventionReport(
@@ -91,23 +93,24 @@ function trueInputs(model: BaseModel): number[] {
 }
 
 /** The kept step from which the CLT's layer-1 L0 stays 0, or null. */
-function deathStep(s: Store): number | null {
+function deathStep(history: readonly RunSnapshot[]): number | null {
   let death: number | null = null;
-  for (let k = s.history.length - 1; k >= 0; k--) {
-    const l0 = s.history[k].members.find((m) => m.kind === 'clt')?.metrics.l0;
+  for (let k = history.length - 1; k >= 0; k--) {
+    const l0 = history[k].members.find((m) => m.kind === 'clt')?.metrics.l0;
     if (!l0 || l0.length < 2 || l0[1] !== 0) break;
-    death = s.history[k].step;
+    death = history[k].step;
   }
   return death;
 }
 
 let replayTimer = 0;
 /** Travels the kept steps from 0 to where layer 1 died (or to the end) in about 4 s, and stays there. */
-function replayCollapse(s: Store): void {
+function replayCollapse(): void {
   window.clearInterval(replayTimer);
-  const steps = s.history.map((h) => h.step);
+  const { history } = snapshotLane.getState();
+  const steps = history.map((h) => h.step);
   if (steps.length < 2) return;
-  const end = deathStep(s) ?? steps[steps.length - 1];
+  const end = deathStep(history) ?? steps[steps.length - 1];
   const last = steps.indexOf(end);
   const frames = 60;
   let f = 0;
@@ -120,8 +123,14 @@ function replayCollapse(s: Store): void {
   }, 4000 / frames);
 }
 
+/** The run's step: the lane's live snapshot while training, the last status event's otherwise. */
+function runStep(s: Store): number {
+  return Math.max(s.step, snapshotLane.getState().live?.step ?? 0);
+}
+
 function runState(s: Store): string {
-  return `Status: ${s.status}, step ${s.step.toLocaleString()} of ${s.config.steps.toLocaleString()}.`;
+  const step = runStep(s);
+  return `Status: ${s.status}, step ${step.toLocaleString()} of ${s.config.steps.toLocaleString()}.`;
 }
 
 const STEPS: readonly TourStep[] = [
@@ -151,13 +160,13 @@ const STEPS: readonly TourStep[] = [
       label: 'Show me: train it again',
       doneLabel: 'Training',
       run: () => useStore.setState((s) => ({ generation: s.generation + 1, notice: 'The tour restarted the run from its seed.' })),
-      done: ({ store }) => store.status === 'training' && store.step < 200,
+      done: ({ store }) => store.status === 'training' && runStep(store) < 200,
     },
   },
   {
     title: 'Watch layer 1 go quiet',
     targets: () => ['l0-live', 'metric-clt-l0-1', 'view-curves'],
-    body: ({ store }) => (
+    body: () => (
       <>
         <p>
           L0 counts the features that fire per input. The sparsity penalty charges every feature by the size of its
@@ -165,15 +174,15 @@ const STEPS: readonly TourStep[] = [
           all the work in layer 0: its layer-1 L0 (the dashed blue line) falls to <b>0</b> while the PLT&apos;s stays near 1.
           Outlined: the live L0 chart, the metric cell and the training curves.
         </p>
-        <p className="tour-live">{layerOneL0(store)}</p>
+        <p className="tour-live">{layerOneL0()}</p>
       </>
     ),
     action: {
       label: 'Show me: replay the collapse',
       doneLabel: 'Replayed',
-      run: ({ store }) => replayCollapse(store),
+      run: () => replayCollapse(),
       done: () => false,
-      show: ({ store }) => store.history.length > 1,
+      show: () => snapshotLane.getState().history.length > 1,
     },
   },
   {
@@ -247,7 +256,7 @@ const STEPS: readonly TourStep[] = [
           the run: watch the live chart&apos;s dashed blue line stay above 0.
         </p>
         <p className="tour-live">Decoder norm now: {store.config.norm}. {runState(store)}</p>
-        <p className="tour-live">{layerOneL0(store)}</p>
+        <p className="tour-live">{layerOneL0()}</p>
       </>
     ),
     action: {
@@ -268,7 +277,7 @@ const STEPS: readonly TourStep[] = [
           the middle step again. Cut the hand-off once more to test it, or try other seeds.
         </p>
         <p className="tour-live">{runState(store)}</p>
-        <p className="tour-live">{layerOneL0(store)}</p>
+        <p className="tour-live">{layerOneL0()}</p>
       </>
     ),
     action: {

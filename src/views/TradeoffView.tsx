@@ -1,10 +1,11 @@
 /** The sparsity–reconstruction trade-off: total L0 against total MSE, traced as each transcoder trains. */
-import { useEffect, useMemo, useRef } from 'react';
+import { useRef } from 'react';
 import type { TranscoderKind } from '../core/config.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
 import { KIND_PALETTE } from './charts/lineChart.ts';
-import { drawScatterTrace, type ScatterTraceOptions, type TracePath } from './charts/scatterTrace.ts';
+import { createScatterTrace, type ScatterTraceOptions, type TracePath } from './charts/scatterTrace.ts';
 import type { ViewProps } from './types.ts';
+import { useSnapshotDrawer } from './useSnapshotDrawer.ts';
 import './views.css';
 
 const KIND_LABEL: Record<TranscoderKind, string> = { clt: 'CLT', plt: 'PLT' };
@@ -66,33 +67,38 @@ export function tradeoffPaths(history: readonly RunSnapshot[], shownStep: number
   });
 }
 
-/** Each transcoder's path through (total L0, total MSE), with the shown step emphasised. */
-export function TradeoffView({ snapshot, history }: ViewProps) {
-  const ref = useRef<HTMLDivElement>(null);
-  const shownStep = snapshot?.step ?? null;
-  const paths = useMemo(() => tradeoffPaths(history, shownStep), [history, shownStep]);
-  const ready = history.length > 0 && snapshot !== null;
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || !ready) return;
-    return drawScatterTrace(el, paths, OPTIONS);
-  }, [paths, ready]);
+/**
+ * Each transcoder's path through (total L0, total MSE), with the shown step emphasised. The
+ * trace is a drawer the snapshot lane updates in place; React renders this view only on mount.
+ */
+export function TradeoffView(_: ViewProps) {
+  const chart = useRef<HTMLDivElement>(null);
+  const waiting = useRef<HTMLParagraphElement>(null);
+  const { box } = useSnapshotDrawer((el) => {
+    const trace = createScatterTrace(chart.current ?? el, OPTIONS);
+    return {
+      update: (shown, history) => {
+        const ready = history.length > 0 && shown !== null;
+        el.hidden = !ready;
+        if (waiting.current) waiting.current.hidden = ready;
+        if (ready) trace.update(tradeoffPaths(history, shown.step));
+      },
+      destroy: trace.destroy,
+    };
+  }, { period: 500, phase: 250, delay: 60 });
 
   return (
     <section className="view view-tradeoff" data-testid="view-tradeoff">
       <h2>Sparsity–reconstruction trade-off</h2>
-      {ready ? (
-        <>
-          <div className="chart-box chart-box-wide" ref={ref} />
-          <p className="view-caption">
-            Each path follows one transcoder from its first recorded step (hollow ring) to the shown step (large dot);
-            arrows and rising opacity point forward in time, dashed faint segments lie after the shown step. Lower left
-            is better on both counts.
-          </p>
-        </>
-      ) : (
-        <p className="view-waiting">waiting for the first snapshot</p>
-      )}
+      <div ref={box} hidden>
+        <div className="chart-box chart-box-wide" ref={chart} />
+        <p className="view-caption">
+          Each path follows one transcoder from its first recorded step (hollow ring) to the shown step (large dot);
+          arrows and rising opacity point forward in time, dashed faint segments lie after the shown step. Lower left
+          is better on both counts.
+        </p>
+      </div>
+      <p ref={waiting} className="view-waiting">waiting for the first snapshot</p>
     </section>
   );
 }

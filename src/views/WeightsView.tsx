@@ -8,6 +8,7 @@ import { drawHeatmap, type HeatmapHandle, type HeatmapOptions } from './charts/h
 import { fmt } from './charts/tooltip.ts';
 import { NO_HIGHLIGHT, type Highlight } from '../state/highlight.ts';
 import type { ViewProps } from './types.ts';
+import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './heatmaps.css';
 
 export const KIND_LABEL: Record<TranscoderKind, string> = { clt: 'CLT', plt: 'PLT' };
@@ -15,11 +16,6 @@ export const KIND_LABEL: Record<TranscoderKind, string> = { clt: 'CLT', plt: 'PL
 /** Feature f of layer l as every view writes it, e.g. "L0·f3". */
 export function featureLabel(layer: number, f: number): string {
   return `L${layer}·f${f}`;
-}
-
-/** Whether a snapshot member matches a layout (after a config change an older snapshot can still be shown). */
-export function memberFits(m: TranscoderSnapshot, layout: Layout, n: number): boolean {
-  return m.params.length === layout.size && m.acts.length === layout.layers * n * layout.features;
 }
 
 /** Per layer, on how many of the n inputs each feature fires (acts are L × N × F). */
@@ -137,7 +133,7 @@ interface MemberWeights {
   kind: TranscoderKind;
   member: TranscoderSnapshot;
   layout: Layout;
-  layers: LayerWeights[] | null;
+  layers: LayerWeights[];
 }
 
 /** Gathers the shown rows of every encoder and decoder, and the largest |weight| of each group for shared scales. */
@@ -145,8 +141,8 @@ function gather(members: readonly TranscoderSnapshot[], layouts: readonly Layout
   let encMax = 0;
   let decMax = 0;
   const out: MemberWeights[] = members.map((m, k) => {
+    // The lane holds only the current run's snapshots, so each member fits its layout.
     const layout = layouts[k];
-    if (!layout || !memberFits(m, layout, n)) return { kind: m.kind, member: m, layout, layers: null };
     const { features: F, dims: D } = layout;
     const counts = fireCounts(m.acts, layout, n);
     const layers = counts.map((c, l): LayerWeights => {
@@ -172,7 +168,8 @@ function gather(members: readonly TranscoderSnapshot[], layouts: readonly Layout
 }
 
 /** Encoder and decoder weight heatmaps of every transcoder in the snapshot, CLT and PLT side by side. */
-export function WeightsView({ model, layouts, snapshot, highlight, onHighlight }: ViewProps) {
+export function WeightsView({ model, layouts, highlight, onHighlight }: ViewProps) {
+  const { snapshot, box } = useShownSnapshot(1000, 0, 120);
   const [aliveOnly, setAliveOnly] = useState(true);
   const constant = useMemo(() => constantInputs(model), [model]);
   const n = model.n;
@@ -218,7 +215,7 @@ export function WeightsView({ model, layouts, snapshot, highlight, onHighlight }
   };
 
   return (
-    <section className="view view-weights heatmaps" data-testid="view-weights">
+    <section ref={box} className="view view-weights heatmaps" data-testid="view-weights">
       <header className="heatmaps-head">
         <h2>Encoder and decoder weights</h2>
         <label className="alive-toggle">
@@ -238,10 +235,7 @@ export function WeightsView({ model, layouts, snapshot, highlight, onHighlight }
           {data.members.map((mw) => (
             <div key={mw.kind} className={`heatmap-kind kind-${mw.kind}`} data-kind={mw.kind}>
               <h3>{KIND_LABEL[mw.kind]}</h3>
-              {mw.layers === null ? (
-                <p className="view-waiting">this snapshot was trained with another configuration; waiting for a new one</p>
-              ) : (
-                mw.layers.map((lw) => (
+              {mw.layers.map((lw) => (
                   <div key={lw.layer} className="heatmap-layer">
                     <h4>
                       Layer {lw.layer}: {lw.alive} of {mw.layout.features} features alive
@@ -255,8 +249,7 @@ export function WeightsView({ model, layouts, snapshot, highlight, onHighlight }
                       </div>
                     )}
                   </div>
-                ))
-              )}
+                ))}
             </div>
           ))}
         </div>

@@ -69,8 +69,14 @@ interface Placed extends DisplayNode {
   text: 'side' | 'below' | 'below2';
 }
 
-/** Above this many edges a graph draws its edges on a canvas (see createGraphDrawer). */
-export const DENSE_EDGES = 600;
+/**
+ * Above this many edges a graph draws its edges on a canvas (see createGraphDrawer): at
+ * features=256 a graph has some 500, each restyled per snapshot as SVG (four attributes apiece).
+ */
+export const DENSE_EDGES = 250;
+
+/** Longest slice of node redrawing in one task (see createGraphDrawer's update). */
+const NODE_SLICE_MS = 12;
 
 /** Below this spacing between nodes of a row, labels go underneath, staggered. */
 const CROWDED = 84;
@@ -169,6 +175,35 @@ function drawShape(g: d3.Selection<SVGGElement, Placed, null, undefined>, n: Pla
   // a click at its centre (as Playwright clicks) lands on it.
   g.insert('rect', ':first-child').attr('class', 'node-hit').attr('fill', 'transparent')
     .attr('x', box.x0 - 2).attr('y', box.y0 - 2).attr('width', box.x1 - box.x0 + 4).attr('height', box.y1 - box.y0 + 4);
+}
+
+/** Sets an attribute (null removes it) only when it differs: each set on the page restyles. */
+function setIf(el: Element, name: string, value: string | null): void {
+  if (value === null) {
+    if (el.hasAttribute(name)) el.removeAttribute(name);
+  } else if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+/** Copies `from`'s attributes and text onto `to`, an element of the same structure, changing only what differs. */
+function copyInto(from: Element, to: Element): void {
+  for (const a of Array.from(to.attributes)) if (!from.hasAttribute(a.name)) to.removeAttribute(a.name);
+  for (const a of Array.from(from.attributes)) setIf(to, a.name, a.value);
+  if (from.children.length === 0) {
+    if (to.textContent !== from.textContent) to.textContent = from.textContent;
+    return;
+  }
+  for (let i = 0; i < from.children.length; i++) copyInto(from.children[i], to.children[i]);
+}
+
+/** Redraws a node whose structure (shape, texts, marks) is unchanged: built off the page, copied over where it differs. */
+function patchShape(node: SVGGElement, n: Placed, maxAttr: number, opts: GraphDrawOptions): void {
+  const scratch = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+  drawShape(d3.select(scratch), n, maxAttr, opts);
+  if (scratch.children.length !== node.children.length || Array.from(scratch.children).some((c, i) => c.tagName !== node.children[i].tagName)) {
+    drawShape(d3.select(node), n, maxAttr, opts);
+    return;
+  }
+  for (let i = 0; i < scratch.children.length; i++) copyInto(scratch.children[i], node.children[i]);
 }
 
 /** Estimated width of 10 px system-ui text: a little wider than the average glyph, so the hit box covers it. */
@@ -280,6 +315,30 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
     })
     .on('pointerleave', hideTooltip);
 
+  /** Nodes still to redraw after the last update, and how. */
+  let queue: { work: [SVGGElement, Placed][]; paint: (el: SVGGElement, n: Placed) => void } | null = null;
+  let sliceTimer = 0;
+  const drainNodes = (): void => {
+    if (sliceTimer) window.clearTimeout(sliceTimer);
+    sliceTimer = 0;
+    const q = queue;
+    if (!q) return;
+    const until = performance.now() + NODE_SLICE_MS;
+    while (q.work.length > 0 && performance.now() < until) {
+      const [el, n] = q.work.shift() as [SVGGElement, Placed];
+      q.paint(el, n);
+    }
+    if (q.work.length > 0) sliceTimer = window.setTimeout(drainNodes, 0);
+    else queue = null;
+  };
+  /** Redraws what is left now (before an export). */
+  const finishNodes = (): void => {
+    if (sliceTimer) window.clearTimeout(sliceTimer);
+    sliceTimer = 0;
+    if (queue) for (const [el, n] of queue.work) queue.paint(el, n);
+    queue = null;
+  };
+
   const focusEdges = (id: string | null): void => {
     focus = id;
     if (dense.length > 0) paintCanvas(Number(svg.attr('height')));
@@ -329,8 +388,8 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
             .on('pointerleave', hideTooltip);
           return g;
         })
-        .attr('data-weight', (e) => e.weight)
         .each(function (e) {
+          setIf(this, 'data-weight', String(e.weight));
           const s = placed.get(e.source) as Placed;
           const t = placed.get(e.target) as Placed;
           const d = edgePath(s, t);
@@ -350,6 +409,7 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
           hit.setAttribute('d', d);
         });
 
+      const work: [SVGGElement, Placed][] = [];
       nodesG.selectAll<SVGGElement, Placed>('g.node').data(list, (n) => n.id)
         .join((enter) =>
           enter.append('g').attr('class', 'node').attr('tabindex', 0).attr('role', 'button')
@@ -380,24 +440,39 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
               hideTooltip();
             }),
         )
-        .attr('transform', (n) => `translate(${n.x},${n.y})`)
-        .attr('data-testid', (n) => n.testId)
-        .attr('data-value', (n) => n.value)
-        .attr('data-ablated', (n) => (n.ablated ? 'true' : null))
-        .attr('aria-pressed', (n) => (opts.selected === n.id ? 'true' : 'false'))
-        .attr('aria-label', (n) => opts.nodeLines(n).slice(0, 2).join(', '))
         .each(function (n) {
-          // Redrawn only when its look changes: replacing children under the pointer would eat its events.
-          // What the drawing shows (the output's printed value, the fill, the radius to 0.1 px), not the raw
-          // numbers, so a snapshot that moves values a little does not rebuild every node.
-          const look = [n.shape, n.text, n.label, n.match?.label, matchStrength(n.match), n.writes?.label, n.shape === 'output' ? fmt(n.value) : '',
-            fillOf(n, maxAttr), n.r.toFixed(1), n.ablated, n.pinned, opts.selected === n.id, opts.groupSel.includes(n.id)].join('|');
-          if (this.dataset.look === look) return;
-          this.dataset.look = look;
-          drawShape(d3.select(this), n, maxAttr, opts);
+          work.push([this, n]);
         });
+      // The nodes are redrawn in slices of at most NODE_SLICE_MS, each in its own task, so a large
+      // graph never holds the main thread for long; a newer update replaces what is left.
+      const paintNode = (el: SVGGElement, n: Placed): void => {
+        // Attributes are set only when they change: each set on the page restyles the node.
+        setIf(el, 'transform', `translate(${n.x},${n.y})`);
+        setIf(el, 'data-testid', n.testId);
+        setIf(el, 'data-value', String(n.value));
+        setIf(el, 'data-ablated', n.ablated ? 'true' : null);
+        setIf(el, 'aria-pressed', opts.selected === n.id ? 'true' : 'false');
+        setIf(el, 'aria-label', opts.nodeLines(n).slice(0, 2).join(', '));
+        // Redrawn only when its look changes: replacing children under the pointer would eat its events.
+        // What the drawing shows (the output's printed value, the fill, the radius to 0.1 px), not the raw
+        // numbers, so a snapshot that moves values a little does not rebuild every node.
+        const paint = [fillOf(n, maxAttr), n.r.toFixed(1)].join('|');
+        const form = [n.shape, n.text, n.label, n.match?.label, matchStrength(n.match), n.writes?.label, n.shape === 'output' ? fmt(n.value) : '',
+          n.ablated, n.pinned, opts.selected === n.id, opts.groupSel.includes(n.id)].join('|');
+        if (el.dataset.form === form && el.dataset.paint === paint) return;
+        const same = el.dataset.form === form;
+        el.dataset.form = form;
+        el.dataset.paint = paint;
+        // Only the fill or size moved (most snapshots): draw it off the page, then copy over just
+        // the attributes that differ, so the node keeps its elements and the page restyles little.
+        if (same) patchShape(el, n, maxAttr, opts);
+        else drawShape(d3.select(el), n, maxAttr, opts);
+      };
+      queue = { work, paint: paintNode };
+      drainNodes();
     },
     svg() {
+      finishNodes();
       const node = svg.node() as SVGSVGElement;
       if (dense.length === 0) return node;
       // The canvas does not travel in an SVG file: the copy gets the edges as paths.
@@ -417,6 +492,8 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
       return copy;
     },
     destroy() {
+      if (sliceTimer) window.clearTimeout(sliceTimer);
+      queue = null;
       hideTooltip();
       svg.remove();
     },

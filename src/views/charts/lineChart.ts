@@ -52,129 +52,81 @@ function nearest(xs: Float64Array, x: number): number {
   return x - xs[i - 1] <= xs[i] - x ? i - 1 : i;
 }
 
-/** Draws the chart into `container`; returns the cleanup that removes it. */
-export function drawLineChart(container: HTMLElement, series: readonly LineSeries[], opts: LineChartOptions): () => void {
-  const W = opts.width ?? 320;
-  const H = opts.height ?? 190;
-  // The legend sits right of the plot so it never covers a line.
-  const legendW = opts.legend === false ? 0 : 34 + 6 * Math.max(0, ...series.map((s) => s.name.length));
-  const iw = W - M.left - M.right - legendW;
+/** What the owner keeps: redraw with new series in place, emphasise one series, remove the chart. */
+export interface LineChart {
+  /** `opts` may change the marker, clip and annotations; title, labels, size and log scale stay as created. */
+  update(series: readonly LineSeries[], opts?: Partial<LineChartOptions>): void;
+  /** Emphasises the series of that name (the others fade); null shows all alike. */
+  setHighlight(name: string | null): void;
+  destroy(): void;
+}
+
+/**
+ * Creates the chart in `container`: the SVG, axes, titles, clip, hover layer and overlay are made
+ * once; `update` moves them to new data with d3 joins (only lines, marker, annotations and
+ * legend rows change).
+ */
+export function createLineChart(container: HTMLElement, created: LineChartOptions): LineChart {
+  const W = created.width ?? 320;
+  const H = created.height ?? 190;
   const ih = H - M.top - M.bottom;
+  const logY = created.logY === true;
   const svg = d3
     .select(container)
     .append('svg')
     .attr('class', 'chart line-chart')
     .attr('viewBox', `0 0 ${W} ${H}`)
     .attr('role', 'img');
-  svg.append('text').attr('class', 'chart-title').attr('x', M.left).attr('y', 14).text(opts.title);
+  svg.append('text').attr('class', 'chart-title').attr('x', M.left).attr('y', 14).text(created.title);
   const g = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
-
-  let xMax = 1;
-  let yMin = Infinity;
-  let yMax = -Infinity;
-  for (const s of series) {
-    if (s.xs.length > 0) xMax = Math.max(xMax, s.xs[s.xs.length - 1]);
-    for (const v of s.ys) {
-      if (!Number.isFinite(v) || (opts.logY && v <= 0)) continue;
-      yMin = Math.min(yMin, v);
-      yMax = Math.max(yMax, v);
-    }
-  }
-  if (opts.marker != null) xMax = Math.max(xMax, opts.marker);
-  const x = d3.scaleLinear().domain([0, xMax]).range([0, iw]);
-  let y: d3.ScaleContinuousNumeric<number, number>;
-  if (opts.logY) {
-    const lo = Number.isFinite(yMin) ? yMin : 1e-4;
-    const hi = Number.isFinite(yMax) ? yMax : 1;
-    y = d3.scaleLog().domain([lo, Math.max(hi, lo * 10)]).range([ih, 0]).nice();
-  } else {
-    let hi = Number.isFinite(yMax) ? yMax : 1;
-    if (opts.yClip !== undefined && hi > opts.yClip) hi = opts.yClip;
-    y = d3.scaleLinear().domain([Math.min(0, Number.isFinite(yMin) ? yMin : 0), hi > 0 ? hi : 1]).range([ih, 0]).nice();
-  }
-
-  g.append('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${ih})`).call(d3.axisBottom(x).ticks(5, '~s'));
-  g.append('g').attr('class', 'axis y-axis').call(opts.logY ? d3.axisLeft(y).ticks(4, '~g') : d3.axisLeft(y).ticks(5));
-  g.append('text').attr('class', 'axis-title').attr('x', iw / 2).attr('y', ih + 32).attr('text-anchor', 'middle').text('step');
+  const xAxis = g.append('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${ih})`);
+  const yAxis = g.append('g').attr('class', 'axis y-axis');
+  const xTitle = g.append('text').attr('class', 'axis-title').attr('y', ih + 32).attr('text-anchor', 'middle').text('step');
   g.append('text')
     .attr('class', 'axis-title')
     .attr('transform', `translate(${-44},${ih / 2}) rotate(-90)`)
     .attr('text-anchor', 'middle')
-    .text(opts.yLabel);
-
-  const defined = (v: number): boolean => Number.isFinite(v) && (!opts.logY || v > 0);
-  const clipped = !opts.logY && opts.yClip !== undefined && yMax > opts.yClip;
+    .text(created.yLabel);
   const clipId = `line-clip-${++drawCount}`;
-  svg.append('defs').append('clipPath').attr('id', clipId).append('rect').attr('y', -2).attr('width', iw).attr('height', ih + 4);
-  if (clipped) {
-    g.append('text').attr('class', 'clip-note').attr('x', iw - 2).attr('y', 9).attr('text-anchor', 'end').text(`▲ clipped at ${fmt(y.domain()[1])}`);
-  }
+  const clipRect = svg.append('defs').append('clipPath').attr('id', clipId).append('rect').attr('y', -2).attr('height', ih + 4);
+  const clipNote = g.append('text').attr('class', 'clip-note').attr('y', 9).attr('text-anchor', 'end');
   const lines = g.append('g').attr('clip-path', `url(#${clipId})`);
-  for (const s of series) {
-    const line = d3
-      .line<number>()
-      .defined((i) => defined(s.ys[i]))
-      .x((i) => x(s.xs[i]))
-      .y((i) => y(s.ys[i]));
-    lines.append('path')
-      .attr('class', 'series')
-      .attr('fill', 'none')
-      .attr('stroke', s.colour)
-      .attr('stroke-width', 1.6)
-      .attr('stroke-dasharray', s.dash ?? null)
-      .attr('d', line(d3.range(s.xs.length)));
-  }
-
-  if (opts.marker != null) {
-    g.append('line')
-      .attr('class', 'step-marker')
-      .attr('x1', x(opts.marker))
-      .attr('x2', x(opts.marker))
-      .attr('y1', 0)
-      .attr('y2', ih);
-  }
-
-  for (const a of opts.annotations ?? []) {
-    if (!defined(a.y)) continue;
-    const ax = x(a.x);
-    const ay = Math.min(ih, Math.max(0, y(a.y)));
-    g.append('circle').attr('class', 'annotation-dot').attr('cx', ax).attr('cy', ay).attr('r', 4)
-      .attr('fill', 'white').attr('stroke', a.colour).attr('stroke-width', 2);
-    g.append('text').attr('class', 'annotation').attr('x', Math.min(ax, iw - 4)).attr('y', ay - 8)
-      .attr('text-anchor', ax > iw / 2 ? 'end' : 'start').attr('fill', a.colour).text(a.text);
-  }
-
-  if (opts.legend !== false) {
-    const lg = g.append('g').attr('class', 'legend').attr('transform', `translate(${iw + 10},4)`);
-    series.forEach((s, i) => {
-      const row = lg.append('g').attr('transform', `translate(0,${i * 13})`);
-      row.append('line').attr('x1', 0).attr('x2', 20).attr('y1', 0).attr('y2', 0)
-        .attr('stroke', s.colour).attr('stroke-width', 2).attr('stroke-dasharray', s.dash ?? null);
-      row.append('text').attr('x', 24).attr('y', 3.5).text(s.name);
-    });
-  }
-
+  const marker = g.append('line').attr('class', 'step-marker').attr('y1', 0).attr('y2', ih);
+  const notes = g.append('g');
+  const lg = g.append('g').attr('class', 'legend');
   // Hover: a rule and one dot per series at the nearest recorded step.
   const hover = g.append('g').attr('class', 'hover').style('display', 'none');
   hover.append('line').attr('class', 'hover-rule').attr('y1', 0).attr('y2', ih);
-  const dots = series.map((s) => hover.append('circle').attr('r', 3).attr('fill', s.colour));
-  const ref = series.find((s) => s.xs.length > 0);
+  const dotsG = hover.append('g');
+  const overlay = g.append('rect').attr('class', 'overlay').attr('height', ih).attr('fill', 'transparent');
+
+  let series: readonly LineSeries[] = [];
+  let opts: LineChartOptions = created;
+  let x = d3.scaleLinear();
+  let y: d3.ScaleContinuousNumeric<number, number> = d3.scaleLinear();
+  let ref: LineSeries | undefined;
+  let highlighted: string | null = null;
+  const defined = (v: number): boolean => Number.isFinite(v) && (!logY || v > 0);
+
   /** Moves the rule and dots to a recorded step and returns the read-out. */
   const showStep = (step: number): string[] => {
     hover.style('display', null);
     hover.select('.hover-rule').attr('x1', x(step)).attr('x2', x(step));
-    const lines = [`step ${step}`];
-    series.forEach((s, k) => {
-      if (s.xs.length === 0) return dots[k].style('display', 'none');
+    const out = [`step ${step}`];
+    const dots = dotsG.selectAll<SVGCircleElement, LineSeries>('circle');
+    dots.each(function (s) {
+      const dot = d3.select(this);
+      if (s.xs.length === 0) {
+        dot.style('display', 'none');
+        return;
+      }
       const v = s.ys[nearest(s.xs, step)];
-      lines.push(`${s.name}: ${fmt(v)}`);
-      const ok = defined(v);
-      if (ok) dots[k].style('display', null).attr('cx', x(step)).attr('cy', Math.max(0, y(v)));
-      else dots[k].style('display', 'none');
+      out.push(`${s.name}: ${fmt(v)}`);
+      if (defined(v)) dot.style('display', null).attr('cx', x(step)).attr('cy', Math.max(0, y(v)));
+      else dot.style('display', 'none');
     });
-    return lines;
+    return out;
   };
-  const overlay = g.append('rect').attr('class', 'overlay').attr('width', iw).attr('height', ih).attr('fill', 'transparent');
   overlay
     .on('pointermove', (event: PointerEvent) => {
       if (!ref) return;
@@ -185,23 +137,110 @@ export function drawLineChart(container: HTMLElement, series: readonly LineSerie
       hover.style('display', 'none');
       hideTooltip();
     });
+  let detach = (): void => {};
+  let cursorCount = -1;
 
-  // Keyboard: ← → walk the recorded steps, from the shown one.
-  const detach = attachCursor(svg.node() as SVGSVGElement, {
-    label: opts.title,
-    count: ref?.xs.length ?? 0,
-    start: () => (ref ? nearest(ref.xs, opts.marker ?? Infinity) : 0),
-    show: (i) => {
-      const lines = ref ? showStep(ref.xs[i]) : [];
-      return { anchor: hover.select('.hover-rule').node() as Element, lines };
+  const update = (next: readonly LineSeries[], patch: Partial<LineChartOptions> = {}): void => {
+    series = next;
+    opts = { ...opts, ...patch };
+    // The legend sits right of the plot so it never covers a line.
+    const legendW = opts.legend === false ? 0 : 34 + 6 * Math.max(0, ...series.map((s) => s.name.length));
+    const iw = W - M.left - M.right - legendW;
+    let xMax = 1;
+    let yMin = Infinity;
+    let yMax = -Infinity;
+    for (const s of series) {
+      if (s.xs.length > 0) xMax = Math.max(xMax, s.xs[s.xs.length - 1]);
+      for (const v of s.ys) {
+        if (!Number.isFinite(v) || (logY && v <= 0)) continue;
+        yMin = Math.min(yMin, v);
+        yMax = Math.max(yMax, v);
+      }
+    }
+    if (opts.marker != null) xMax = Math.max(xMax, opts.marker);
+    x = d3.scaleLinear().domain([0, xMax]).range([0, iw]);
+    if (logY) {
+      const lo = Number.isFinite(yMin) ? yMin : 1e-4;
+      const hi = Number.isFinite(yMax) ? yMax : 1;
+      y = d3.scaleLog().domain([lo, Math.max(hi, lo * 10)]).range([ih, 0]).nice();
+    } else {
+      let hi = Number.isFinite(yMax) ? yMax : 1;
+      if (opts.yClip !== undefined && hi > opts.yClip) hi = opts.yClip;
+      y = d3.scaleLinear().domain([Math.min(0, Number.isFinite(yMin) ? yMin : 0), hi > 0 ? hi : 1]).range([ih, 0]).nice();
+    }
+    xAxis.call(d3.axisBottom(x).ticks(5, '~s'));
+    yAxis.call(logY ? d3.axisLeft(y).ticks(4, '~g') : d3.axisLeft(y).ticks(5));
+    xTitle.attr('x', iw / 2);
+    clipRect.attr('width', iw);
+    overlay.attr('width', iw);
+    const clipped = !logY && opts.yClip !== undefined && yMax > opts.yClip;
+    clipNote.attr('x', iw - 2).attr('display', clipped ? null : 'none').text(clipped ? `▲ clipped at ${fmt(y.domain()[1])}` : '');
+
+    lines.selectAll<SVGPathElement, LineSeries>('path.series').data(series).join('path')
+      .attr('class', 'series')
+      .attr('fill', 'none')
+      .attr('stroke', (s) => s.colour)
+      .attr('stroke-width', 1.6)
+      .attr('stroke-dasharray', (s) => s.dash ?? null)
+      .attr('opacity', (s) => (highlighted === null || s.name === highlighted ? null : 0.3))
+      .attr('d', (s) => d3.line<number>().defined((i) => defined(s.ys[i])).x((i) => x(s.xs[i])).y((i) => y(s.ys[i]))(d3.range(s.xs.length)));
+
+    if (opts.marker != null) marker.style('display', null).attr('x1', x(opts.marker)).attr('x2', x(opts.marker));
+    else marker.style('display', 'none');
+
+    const shown = (opts.annotations ?? []).filter((a) => defined(a.y)).map((a) => {
+      const ax = x(a.x);
+      return { a, ax, ay: Math.min(ih, Math.max(0, y(a.y))) };
+    });
+    notes.selectAll<SVGCircleElement, (typeof shown)[number]>('circle.annotation-dot').data(shown).join('circle')
+      .attr('class', 'annotation-dot').attr('cx', (d) => d.ax).attr('cy', (d) => d.ay).attr('r', 4)
+      .attr('fill', 'white').attr('stroke', (d) => d.a.colour).attr('stroke-width', 2);
+    notes.selectAll<SVGTextElement, (typeof shown)[number]>('text.annotation').data(shown).join('text')
+      .attr('class', 'annotation').attr('x', (d) => Math.min(d.ax, iw - 4)).attr('y', (d) => d.ay - 8)
+      .attr('text-anchor', (d) => (d.ax > iw / 2 ? 'end' : 'start')).attr('fill', (d) => d.a.colour).text((d) => d.a.text);
+
+    lg.attr('transform', `translate(${iw + 10},4)`);
+    const rows = lg.selectAll<SVGGElement, LineSeries>('g').data(opts.legend === false ? [] : series).join((enter) => {
+      const row = enter.append('g');
+      row.append('line').attr('x1', 0).attr('x2', 20).attr('y1', 0).attr('y2', 0).attr('stroke-width', 2);
+      row.append('text').attr('x', 24).attr('y', 3.5);
+      return row;
+    });
+    rows.attr('transform', (_, i) => `translate(0,${i * 13})`);
+    rows.select('line').attr('stroke', (s) => s.colour).attr('stroke-dasharray', (s) => s.dash ?? null);
+    rows.select('text').text((s) => s.name);
+
+    dotsG.selectAll<SVGCircleElement, LineSeries>('circle').data(series).join('circle').attr('r', 3).attr('fill', (s) => s.colour);
+    ref = series.find((s) => s.xs.length > 0);
+    // Keyboard: ← → walk the recorded steps, from the shown one. Re-attached only when the count changes.
+    const count = ref?.xs.length ?? 0;
+    if (count !== cursorCount) {
+      cursorCount = count;
+      detach();
+      detach = attachCursor(svg.node() as SVGSVGElement, {
+        label: created.title,
+        count,
+        start: () => (ref ? nearest(ref.xs, opts.marker ?? Infinity) : 0),
+        show: (i) => {
+          const out = ref ? showStep(ref.xs[Math.min(i, ref.xs.length - 1)]) : [];
+          return { anchor: hover.select('.hover-rule').node() as Element, lines: out };
+        },
+        clear: () => hover.style('display', 'none'),
+      });
+    }
+  };
+
+  return {
+    update,
+    setHighlight(name) {
+      highlighted = name;
+      lines.selectAll<SVGPathElement, LineSeries>('path.series').attr('opacity', (s) => (name === null || s.name === name ? null : 0.3));
     },
-    clear: () => hover.style('display', 'none'),
-  });
-
-  return () => {
-    detach();
-    hideTooltip();
-    svg.remove();
+    destroy() {
+      detach();
+      hideTooltip();
+      svg.remove();
+    },
   };
 }
 

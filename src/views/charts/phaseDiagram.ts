@@ -69,104 +69,139 @@ export function medianLines(points: PhasePoints, seriesCount: number, logY = fal
   return out;
 }
 
-/** Draws the panel into `container`; returns the cleanup that removes it. */
-export function drawPhasePanel(container: HTMLElement, points: PhasePoints, opts: PhaseOptions): () => void {
-  const W = opts.width ?? 300;
-  const H = opts.height ?? 210;
+/** What stays as the panel is created: its id, titles, size and scale kind. */
+export type PhasePanelSetup = Pick<PhaseOptions, 'panel' | 'title' | 'yLabel' | 'logY' | 'width' | 'height'>;
+
+/** What the owner keeps: redraw with new points in place, emphasise one series, remove the panel. */
+export interface PhasePanel {
+  update(points: PhasePoints, opts: Omit<PhaseOptions, keyof PhasePanelSetup>): void;
+  /** Emphasises the series of that name (the others fade); null shows all alike. */
+  setHighlight(series: string | null): void;
+  destroy(): void;
+}
+
+interface PhaseDot {
+  i: number;
+  cx: number;
+  cy: number;
+  v: number;
+  colour: string;
+  series: string;
+}
+
+/**
+ * Creates the panel in `container`: the SVG, axes and titles are made once; `update` moves them
+ * to new points with d3 joins (only the medians and dots change).
+ */
+export function createPhasePanel(container: HTMLElement, setup: PhasePanelSetup): PhasePanel {
+  const W = setup.width ?? 300;
+  const H = setup.height ?? 210;
   const iw = W - M.left - M.right;
   const ih = H - M.top - M.bottom;
+  const logY = setup.logY === true;
   const svg = d3
     .select(container)
     .append('svg')
     .attr('class', 'chart phase-chart')
     .attr('viewBox', `0 0 ${W} ${H}`)
     .attr('role', 'group')
-    .attr('aria-label', opts.title);
-  svg.append('text').attr('class', 'chart-title').attr('x', M.left).attr('y', 14).text(opts.title);
+    .attr('aria-label', setup.title);
+  svg.append('text').attr('class', 'chart-title').attr('x', M.left).attr('y', 14).text(setup.title);
   const g = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
-
-  const xs = [...new Set(points.x)].sort((a, b) => a - b);
-  const xLo = xs[0] ?? 0.01;
-  const xHi = xs[xs.length - 1] ?? 1;
-  // Half a step of padding each side (a decade when there is one λ), so edge dots stay inside.
-  const pad = xs.length > 1 ? Math.sqrt(xs[1] / xs[0]) : Math.sqrt(10);
-  const x = d3.scaleLog().domain([xLo / pad, xHi * pad]).range([0, iw]);
-  const band = xs.length > 1 ? (0.7 * iw) / (xs.length + 1) : 0.35 * iw;
-
-  const ok = (v: number) => Number.isFinite(v) && (!opts.logY || v > 0);
-  const finite = Array.from(points.y).filter(ok);
-  let y: d3.ScaleContinuousNumeric<number, number>;
-  if (opts.logY) {
-    const lo = d3.min(finite) ?? 1e-4;
-    const hi = d3.max(finite) ?? 1;
-    y = d3.scaleLog().domain([lo, Math.max(hi, lo * 10)]).range([ih, 0]).nice();
-  } else {
-    const hi = d3.max(finite) ?? 1;
-    y = d3.scaleLinear().domain(opts.yDomain ?? [Math.min(0, d3.min(finite) ?? 0), hi > 0 ? hi : 1]).range([ih, 0]).nice();
-  }
-
-  g.append('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${ih})`).call(d3.axisBottom(x).ticks(4, '~g'));
-  g.append('g').attr('class', 'axis y-axis').call(opts.logY ? d3.axisLeft(y).ticks(4, '~g') : d3.axisLeft(y).ticks(5));
+  const xAxis = g.append('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${ih})`);
+  const yAxis = g.append('g').attr('class', 'axis y-axis');
   g.append('text').attr('class', 'axis-title').attr('x', iw / 2).attr('y', ih + 30).attr('text-anchor', 'middle').text('λ (log scale; dots at one λ spread sideways by seed)');
   g.append('text')
     .attr('class', 'axis-title')
     .attr('transform', `translate(${-48},${ih / 2}) rotate(-90)`)
     .attr('text-anchor', 'middle')
-    .text(opts.yLabel);
-
-  const medians = medianLines(points, opts.series.length, opts.logY);
-  // Each median sits at its dots' mean sideways offset, so a line runs through its own variant's dots.
-  const line = d3.line<{ x: number; y: number; offset: number }>().defined((p) => ok(p.y)).x((p) => x(p.x) + p.offset * band).y((p) => y(p.y));
-  medians.forEach((m, s) => {
-    g.append('path')
-      .attr('class', 'median')
-      .attr('data-series', opts.series[s].name)
-      .attr('fill', 'none')
-      .attr('stroke', opts.series[s].colour)
-      .attr('stroke-width', 1.8)
-      .attr('stroke-opacity', 0.85)
-      .attr('d', line(m));
-  });
-
+    .text(setup.yLabel);
+  const mediansG = g.append('g');
   const dots = g.append('g').attr('class', 'dots');
-  for (let i = 0; i < points.x.length; i++) {
-    const v = points.y[i];
-    if (!ok(v)) continue;
-    const link = dots
-      .append('a')
-      .attr('href', opts.href(i))
-      .attr('tabindex', opts.focusable ? null : -1)
-      .attr('aria-label', `${opts.describe(i)[0] ?? 'run'}: open in the main view`);
-    link
-      .append('circle')
-      .attr('data-testid', 'sweep-dot')
-      .attr('data-panel', opts.panel)
-      .attr('data-url', opts.href(i))
-      .attr('data-value', v)
-      .attr('cx', x(points.x[i]) + points.offset[i] * band)
-      .attr('cy', y(v))
-      .attr('r', 3.2)
-      .attr('fill', opts.series[points.series[i]].colour)
-      .attr('fill-opacity', 0.75)
-      .attr('stroke', 'white')
-      .attr('stroke-width', 0.6);
-    link
-      .on('click', (event: MouseEvent) => {
-        event.preventDefault();
-        hideTooltip();
-        opts.onOpen(i);
-      })
-      .on('pointerenter', (event: PointerEvent) => showTooltip(event.clientX, event.clientY, [...opts.describe(i), 'click: open this run in the main view']))
-      .on('pointerleave', () => hideTooltip())
-      .on('focus', function () {
-        showTooltipAt(this, [...opts.describe(i), 'Enter: open this run in the main view']);
-      })
-      .on('blur', () => hideTooltip());
-  }
+  let opts: Omit<PhaseOptions, keyof PhasePanelSetup> | null = null;
+  const ok = (v: number) => Number.isFinite(v) && (!logY || v > 0);
 
-  return () => {
-    hideTooltip();
-    svg.remove();
+  return {
+    update(points, next) {
+      opts = next;
+      const xs = [...new Set(points.x)].sort((a, b) => a - b);
+      const xLo = xs[0] ?? 0.01;
+      const xHi = xs[xs.length - 1] ?? 1;
+      // Half a step of padding each side (a decade when there is one λ), so edge dots stay inside.
+      const pad = xs.length > 1 ? Math.sqrt(xs[1] / xs[0]) : Math.sqrt(10);
+      const x = d3.scaleLog().domain([xLo / pad, xHi * pad]).range([0, iw]);
+      const band = xs.length > 1 ? (0.7 * iw) / (xs.length + 1) : 0.35 * iw;
+      const finite = Array.from(points.y).filter(ok);
+      let y: d3.ScaleContinuousNumeric<number, number>;
+      if (logY) {
+        const lo = d3.min(finite) ?? 1e-4;
+        const hi = d3.max(finite) ?? 1;
+        y = d3.scaleLog().domain([lo, Math.max(hi, lo * 10)]).range([ih, 0]).nice();
+      } else {
+        const hi = d3.max(finite) ?? 1;
+        y = d3.scaleLinear().domain(next.yDomain ?? [Math.min(0, d3.min(finite) ?? 0), hi > 0 ? hi : 1]).range([ih, 0]).nice();
+      }
+      xAxis.call(d3.axisBottom(x).ticks(4, '~g'));
+      yAxis.call(logY ? d3.axisLeft(y).ticks(4, '~g') : d3.axisLeft(y).ticks(5));
+
+      const medians = medianLines(points, next.series.length, logY);
+      // Each median sits at its dots' mean sideways offset, so a line runs through its own variant's dots.
+      const line = d3.line<{ x: number; y: number; offset: number }>().defined((p) => ok(p.y)).x((p) => x(p.x) + p.offset * band).y((p) => y(p.y));
+      mediansG.selectAll<SVGPathElement, { x: number; y: number; offset: number }[]>('path.median').data(medians).join('path')
+        .attr('class', 'median')
+        .attr('data-series', (_, s) => next.series[s].name)
+        .attr('fill', 'none')
+        .attr('stroke', (_, s) => next.series[s].colour)
+        .attr('stroke-width', 1.8)
+        .attr('stroke-opacity', 0.85)
+        .attr('d', (m) => line(m));
+
+      const shown: PhaseDot[] = [];
+      for (let i = 0; i < points.x.length; i++) {
+        const v = points.y[i];
+        if (!ok(v)) continue;
+        const s = next.series[points.series[i]];
+        shown.push({ i, v, cx: x(points.x[i]) + points.offset[i] * band, cy: y(v), colour: s.colour, series: s.name });
+      }
+      const links = dots.selectAll<SVGAElement, PhaseDot>('a').data(shown).join((enter) => {
+        const a = enter.append('a');
+        a.append('circle').attr('data-testid', 'sweep-dot').attr('r', 3.2).attr('fill-opacity', 0.75).attr('stroke', 'white').attr('stroke-width', 0.6);
+        // Handlers read the dot's datum and the latest options, so they survive updates.
+        a.on('click', (event: MouseEvent, d) => {
+          event.preventDefault();
+          hideTooltip();
+          opts?.onOpen(d.i);
+        })
+          .on('pointerenter', (event: PointerEvent, d) => showTooltip(event.clientX, event.clientY, [...(opts?.describe(d.i) ?? []), 'click: open this run in the main view']))
+          .on('pointerleave', () => hideTooltip())
+          .on('focus', function (_, d) {
+            showTooltipAt(this, [...(opts?.describe(d.i) ?? []), 'Enter: open this run in the main view']);
+          })
+          .on('blur', () => hideTooltip());
+        return a;
+      });
+      links
+        .attr('href', (d) => next.href(d.i))
+        .attr('tabindex', next.focusable ? null : -1)
+        .attr('aria-label', (d) => `${next.describe(d.i)[0] ?? 'run'}: open in the main view`);
+      links.select('circle')
+        .attr('data-panel', setup.panel)
+        .attr('data-url', (d) => next.href(d.i))
+        .attr('data-value', (d) => d.v)
+        .attr('cx', (d) => d.cx)
+        .attr('cy', (d) => d.cy)
+        .attr('fill', (d) => d.colour);
+    },
+    setHighlight(series) {
+      mediansG.selectAll<SVGPathElement, unknown>('path.median').attr('opacity', function () {
+        return series === null || this.getAttribute('data-series') === series ? null : 0.3;
+      });
+      dots.selectAll<SVGAElement, PhaseDot>('a').attr('opacity', (d) => (series === null || d.series === series ? null : 0.3));
+    },
+    destroy() {
+      hideTooltip();
+      svg.remove();
+    },
   };
 }
 

@@ -28,6 +28,8 @@ export interface ReconChartOptions {
 
 /** What a drawn chart offers: moving the input outline without redrawing, and removal. */
 export interface ReconChartHandle {
+  /** Redraws the values in place (same inputs and labels). */
+  update(truth: Float64Array, series: readonly ReconSeries[]): void;
   setHighlight(input: number | null): void;
   destroy(): void;
 }
@@ -54,18 +56,14 @@ export function drawReconChart(
   svg.append('text').attr('class', 'chart-title').attr('x', M.left).attr('y', 14).text(opts.title);
   const g = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
 
-  let lo = 0;
-  let hi = 0;
-  for (const v of truth) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-  for (const s of series) for (const v of s.values) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-  if (hi - lo < 1e-9) hi = lo + 1;
+  // The inputs, labels and bands stay as created; the values (y axis, bars, markers) move in update().
   const x = d3.scaleBand<number>().domain(d3.range(n)).range([0, iw]).paddingInner(0.2).paddingOuter(0.1);
-  const y = d3.scaleLinear().domain([lo, hi + 0.08 * (hi - lo)]).range([ih, 0]).nice();
   const bw = x.bandwidth();
+  let y = d3.scaleLinear();
 
   const outline = g.append('rect').attr('class', 'input-outline').attr('y', -4).attr('height', ih + 8)
     .attr('width', x.step()).style('display', 'none');
-  g.append('g').attr('class', 'axis y-axis').call(d3.axisLeft(y).ticks(4));
+  const yAxis = g.append('g').attr('class', 'axis y-axis');
   g.append('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${ih})`)
     .call(d3.axisBottom(x).tickSizeOuter(0).tickSize(3).tickFormat(() => ''));
   // Input labels stacked one sign per row, so each column reads as that input's values.
@@ -76,28 +74,38 @@ export function drawReconChart(
   }
   (opts.rowNames ?? []).forEach((name, r) =>
     stack.append('text').attr('class', 'row-name').attr('x', -4).attr('y', r * ROW).attr('text-anchor', 'end').text(name));
-  g.append('line').attr('class', 'zero-line').attr('x1', 0).attr('x2', iw).attr('y1', y(0)).attr('y2', y(0));
+  const zero = g.append('line').attr('class', 'zero-line').attr('x1', 0).attr('x2', iw);
   g.append('text').attr('class', 'axis-title').attr('transform', `translate(${-34},${ih / 2}) rotate(-90)`)
     .attr('text-anchor', 'middle').text(opts.yLabel);
-
   const bars = g.append('g').attr('class', 'truth');
-  for (let i = 0; i < n; i++) {
-    const v = truth[i];
-    bars.append('rect').attr('x', x(i) ?? 0).attr('width', bw)
-      .attr('y', y(Math.max(0, v))).attr('height', Math.abs(y(v) - y(0)));
-  }
-  // Markers sit side by side inside each band so equal values stay visible.
-  series.forEach((s, k) => {
-    const offset = series.length > 1 ? (k / (series.length - 1) - 0.5) * bw * 0.6 : 0;
-    const sym = d3.symbol(SYMBOLS[s.symbol], 34);
-    const layer = g.append('g').attr('class', 'recon-series');
-    for (let i = 0; i < n; i++) {
-      const v = s.values[i];
-      if (!Number.isFinite(v)) continue;
-      layer.append('path').attr('d', sym()).attr('fill', s.colour).attr('stroke', 'white').attr('stroke-width', 0.6)
-        .attr('transform', `translate(${(x(i) ?? 0) + bw / 2 + offset},${y(v)})`);
-    }
-  });
+  const markers = g.append('g');
+
+  const update = (nextTruth: Float64Array, nextSeries: readonly ReconSeries[]): void => {
+    truth = nextTruth;
+    series = nextSeries;
+    let lo = 0;
+    let hi = 0;
+    for (const v of truth) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    for (const s of series) for (const v of s.values) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    if (hi - lo < 1e-9) hi = lo + 1;
+    y = d3.scaleLinear().domain([lo, hi + 0.08 * (hi - lo)]).range([ih, 0]).nice();
+    yAxis.call(d3.axisLeft(y).ticks(4));
+    zero.attr('y1', y(0)).attr('y2', y(0));
+    bars.selectAll('rect').data(Array.from(truth)).join('rect')
+      .attr('x', (_, i) => x(i) ?? 0).attr('width', bw)
+      .attr('y', (v) => y(Math.max(0, v))).attr('height', (v) => Math.abs(y(v) - y(0)));
+    // Markers sit side by side inside each band so equal values stay visible.
+    const layers = markers.selectAll<SVGGElement, ReconSeries>('g.recon-series').data(series).join('g').attr('class', 'recon-series');
+    layers.each(function (s, k) {
+      const offset = series.length > 1 ? (k / (series.length - 1) - 0.5) * bw * 0.6 : 0;
+      const d = d3.symbol(SYMBOLS[s.symbol], 34)() ?? '';
+      const points = Array.from(s.values, (v, i) => ({ v, i })).filter((p) => Number.isFinite(p.v));
+      d3.select(this).selectAll('path').data(points).join('path')
+        .attr('d', d).attr('fill', s.colour).attr('stroke', 'white').attr('stroke-width', 0.6)
+        .attr('transform', (p) => `translate(${(x(p.i) ?? 0) + bw / 2 + offset},${y(p.v)})`);
+    });
+  };
+  update(truth, series);
 
   const readout = (i: number): string[] => {
     const lines = [`input ${i} (${opts.labels[i] ?? ''})`, `true: ${fmt(truth[i])}`];
@@ -141,6 +149,7 @@ export function drawReconChart(
     clear: () => opts.onHover?.(null),
   });
   return {
+    update,
     setHighlight,
     destroy: () => {
       detach();
