@@ -103,7 +103,7 @@ export function startRunner(client: TrainerClient, win: Window = window): RunCon
     }
     const then = s.status === 'training' ? 'training' : 'paused';
     sentSpeed = speedFor(s.speed, last);
-    client.resume(s.config, { step: last.step, params: last.members.map((m) => m.params) }, then, sentSpeed);
+    client.resume(s.config, { step: last.step, params: last.members.map((m) => m.params), padded: last.members.map((m) => m.padded ?? null) }, then, sentSpeed);
   };
   const unsubscribe = client.onEvent(onEvent);
 
