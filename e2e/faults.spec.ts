@@ -107,6 +107,24 @@ test('a crashed worker: a fresh one resumes from the last snapshot, training or 
   await shoot(page, 'notice', 'fault-worker-crash');
 });
 
+test('a crashed worker resumes a write-up-preset run (padded decoder columns) paused at the same step, and it trains on', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/#v=1&seed=0&preset=write-up');
+  await expect.poll(() => stepNow(page), { timeout: 60_000 }).toBeGreaterThan(300);
+  await page.getByTestId('pause').click();
+  await waitForStatus(page, 'paused');
+  const at = await stepNow(page);
+  await inject(page, 'crash');
+  // Without its padded columns the fresh worker would refuse the state and show an error.
+  await expect(page.getByTestId('notice')).toContainText(`resumed the run from step ${at}`);
+  await waitForStatus(page, 'paused');
+  expect(await stepNow(page)).toBe(at);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  await page.getByTestId('play').click();
+  await expect.poll(() => stepNow(page)).toBeGreaterThan(at);
+  for (const text of await metricTexts(page)) expect(text).not.toMatch(/NaN|Infinity/);
+});
+
 test('a worker that crashes while training an uploaded model resumes on that model, not the default one', async ({ page }) => {
   test.setTimeout(180_000);
   await page.goto('/#v=1&steps=150000');

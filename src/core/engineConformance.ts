@@ -5,7 +5,7 @@
  * (it calls Vitest), so neither the page's build nor the CLI ever loads it.
  */
 import { describe, expect, test } from 'vitest';
-import type { TrainConfig } from './config.ts';
+import { presetValues, type TrainConfig } from './config.ts';
 import type { Engine, EngineState, MemberSpec } from './engine.ts';
 import { changeDiff, lossDiff, LOSS_PARTS, member, scaledDiff } from './engineCompare.ts';
 import { computeMetrics } from './metrics/metrics.ts';
@@ -23,7 +23,7 @@ export type EngineFactory<E extends Engine> = (model: BaseModel, members: readon
 /** The cases, by id: an engine's file names them to exclude one or to mark a known failure. */
 export const CASES = [
   'fresh', 'steps', 'lossParts', 'reference', 'metrics', 'determinism', 'chunking', 'independence',
-  'importState', 'resume', 'readCopy', 'refusesMismatch', 'dispose', 'mitigations',
+  'importState', 'resume', 'resumePadded', 'readCopy', 'refusesMismatch', 'dispose', 'mitigations',
 ] as const;
 export type ConformanceCase = (typeof CASES)[number];
 
@@ -85,6 +85,15 @@ const SIXTEEN: MemberSpec[] = [
   member('plt', { seed: 13, norm: 'sum', lambda: 0.1 }),
   member('clt', { seed: 14, window: 2, penalty: 'tanh', c: 1 }),
   member('clt', { seed: 15, steps: 1000, warmup: 1 }),
+];
+
+/**
+ * The write-up preset (padDims 110 > the model's 9 dims: its decoders train padded columns
+ * beside the layout's parameters), shortened and at 8 features to stay fast.
+ */
+const PADDED: MemberSpec[] = [
+  member('clt', { ...presetValues('write-up'), seed: 5, features: 8, steps: 200 }),
+  member('plt', { ...presetValues('write-up'), seed: 6, features: 8, steps: 200 }),
 ];
 
 /** One exact CPU trainer per member: the reference every engine answers to. */
@@ -299,6 +308,38 @@ export function describeEngine<E extends Engine>(name: string, factory: EngineFa
       expect(b.step).toBe(60);
       expect(await readAll(b)).toEqual(await readAll(a));
       expect(parts(b, MIXED.length)).toEqual(parts(a, MIXED.length));
+    });
+
+    check('resumePadded', 'a write-up-preset run exported and imported into a fresh engine resumes bit for bit: its padded decoder columns and their Adam moments travel with the state', async () => {
+      if (!exportState) throw new Error('the engine gives no exportState; exclude this case');
+      const whole = await make(xorAnd, PADDED);
+      const a = await make(xorAnd, PADDED);
+      await Promise.all([whole.train(40), a.train(40)]);
+      const state = await exportState(a);
+      state.members.forEach((s, i) => {
+        const p = s.padded;
+        expect(p && p.params.length > 0 && p.m.length === p.params.length && p.v.length === p.params.length, `member ${i} carries its padded columns`).toBe(true);
+        expect(p!.m.some((m) => m !== 0), `member ${i} carries the columns' Adam moments`).toBe(true);
+      });
+      const b = await make(xorAnd, PADDED);
+      await b.importState(state);
+      expect(await exportState(b)).toEqual(state);
+      // The engine copied the state: the caller may reuse its arrays.
+      for (const s of state.members) s.padded!.params.fill(NaN);
+      await Promise.all([whole.train(40), b.train(40)]);
+      expect(b.step).toBe(80);
+      expect(await readAll(b)).toEqual(await readAll(whole));
+      expect(parts(b, PADDED.length)).toEqual(parts(whole, PADDED.length));
+      expect(await exportState(b)).toEqual(await exportState(whole));
+      // Refused before any write: a padded run's state without its columns, and columns for a run that has none.
+      const bare: EngineState = { ...state, members: state.members.map((s) => ({ params: s.params, m: s.m, v: s.v })) };
+      await expect(async () => b.importState(bare)).rejects.toThrow(/member 0.*padded/);
+      const plain = await make(xorAnd, PADDED.map((m) => ({ ...m, config: { ...m.config, padDims: 0 } })));
+      const extra: EngineState = { ...(await exportState(plain)), members: (await exportState(plain)).members.map((s, i) => ({ ...s, padded: state.members[i].padded })) };
+      await expect(async () => plain.importState(extra)).rejects.toThrow(/member 0.*padded/);
+      expect(b.step).toBe(80);
+      expect(plain.step).toBe(0);
+      expect(await exportState(b)).toEqual(await exportState(whole));
     });
 
     check('readCopy', 'readParams hands out a copy: changing it changes neither the engine nor its training', async () => {

@@ -101,5 +101,20 @@ describe('snapshotOf', () => {
     // All can be posted together: no buffer is listed twice or shared.
     const buffers = snapshotTransfers({ step: 5, totalSteps: 10, members: [s, entry, bare] });
     expect(new Set(buffers).size).toBe(buffers.length);
+    expect('padded' in s, 'no padded columns on a run without them').toBe(false);
+  });
+
+  it('carries the padded columns on a live snapshot, hands their buffer over, and leaves them out of history entries', () => {
+    const { s, layout, params, data, model } = snap({ ...DEFAULT_EXPERIMENT, features: 8 }, 5);
+    const padded = Float64Array.from({ length: 12 }, (_, k) => k / 7);
+    const live = snapshotOf('clt', layout, params, s.step, s.loss, data, model, padded);
+    expect(live.padded).toBe(padded);
+    expect({ ...live, padded: undefined }).toEqual({ ...s, padded: undefined });
+    expect(snapshotTransfers({ step: 5, totalSteps: 10, members: [live] })).toContain(padded.buffer);
+    for (const keep of [{ shown: true, params: true }, { shown: false, params: false }]) {
+      const entry = historyEntry(live, keep);
+      expect('padded' in entry).toBe(false);
+      expect(live.padded, 'the live snapshot keeps them').toBe(padded);
+    }
   });
 });

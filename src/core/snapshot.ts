@@ -31,6 +31,12 @@ export interface TranscoderSnapshot {
   /** Flat parameters in `transcoderLayout(kind, model, config)` order. */
   params: Float64Array;
   /**
+   * The decoders' padded columns (transcoder/padded.ts), set only on a live snapshot of a member
+   * that trains them (padDims above the model's dims): no view reads them, a resumed run needs
+   * them. History entries never carry them.
+   */
+  padded?: Float64Array;
+  /**
    * L × N × F activations on the training inputs; with `inputs`, L × inputs.length × F on those
    * inputs only (none in a history snapshot that dropped them).
    */
@@ -110,14 +116,17 @@ export function historyPlan(layouts: readonly Layout[], data: TrainingData): His
  * `keep.params`, activations and reconstructions when `keep.shown`; what is not kept is empty
  * (`inputs` empty too).
  */
-export function historyEntry(m: TranscoderSnapshot, keep: { shown: boolean; params: boolean }): TranscoderSnapshot {
+export function historyEntry(snapshot: TranscoderSnapshot, keep: { shown: boolean; params: boolean }): TranscoderSnapshot {
+  // The padded columns stay with the live snapshot (a resume reads the newest one, never the history).
+  const m = { ...snapshot };
+  delete m.padded;
   const fires = m.fires ? { fires: m.fires.slice() } : {};
   const params = keep.params ? m.params.slice() : new Float64Array(0);
   if (keep.shown) return { ...m, params, acts: m.acts.slice(), recon: m.recon.slice(), ...(m.inputs ? { inputs: m.inputs.slice() } : {}), ...fires };
   return { ...m, params, acts: new Float64Array(0), recon: new Float64Array(0), inputs: new Int32Array(0), ...fires };
 }
 
-/** Builds a snapshot of one transcoder from its parameters. */
+/** Builds a snapshot of one transcoder from its parameters (and its padded columns, carried as given, when it trains them). */
 export function snapshotOf(
   kind: TranscoderKind,
   layout: Layout,
@@ -126,6 +135,7 @@ export function snapshotOf(
   loss: LossParts,
   data: TrainingData,
   model: BaseModel,
+  padded: Float64Array | null = null,
 ): TranscoderSnapshot {
   const tc = { layout, params };
   const outputs = trainingOutputs(tc, data);
@@ -154,7 +164,7 @@ export function snapshotOf(
       for (let d = 0; d < D; d++) recon[(l * S + s) * D + d] = yHat[l][n * D + d] * std[d] + mean[d];
     }
   }
-  const shown = { acts: actsShown, recon, fires, ...(subset ? { inputs: subset.slice() } : {}) };
+  const shown = { ...(padded ? { padded } : {}), acts: actsShown, recon, fires, ...(subset ? { inputs: subset.slice() } : {}) };
   if (N * N <= MAX_PAIRS) return { kind, step, params, ...shown, metrics: computeMetrics(tc, data, model, outputs), loss };
   // Every standard hand-off patches N × N pairs: at 4,096 inputs, 16.8 million pairs × F features each.
   const metrics: Metrics = { ...sparsityMetrics(tc, data, outputs), accuracy: replacementAccuracy(tc, data, model), faithfulness: NaN, interventions: [] };
@@ -166,5 +176,7 @@ export function snapshotOf(
 
 /** The buffers a snapshot can hand over without copying. */
 export function snapshotTransfers(s: RunSnapshot): ArrayBuffer[] {
-  return s.members.flatMap((m) => [m.params.buffer, m.acts.buffer, m.recon.buffer, ...(m.inputs ? [m.inputs.buffer] : []), ...(m.fires ? [m.fires.buffer] : [])] as ArrayBuffer[]);
+  return s.members.flatMap(
+    (m) => [m.params.buffer, ...(m.padded ? [m.padded.buffer] : []), m.acts.buffer, m.recon.buffer, ...(m.inputs ? [m.inputs.buffer] : []), ...(m.fires ? [m.fires.buffer] : [])] as ArrayBuffer[],
+  );
 }

@@ -86,7 +86,7 @@ export function startRunner(client: TrainerClient, win: Window = window, lane: S
     }
     const then = s.status === 'training' ? 'training' : 'paused';
     sentSpeed = speedFor(s.speed, last);
-    lane.adopt(client.resume(s.config, { step: last.step, params: last.members.map((m) => m.params) }, then, sentSpeed));
+    lane.adopt(client.resume(s.config, { step: last.step, params: last.members.map((m) => m.params), padded: last.members.map((m) => m.padded ?? null) }, then, sentSpeed));
   };
   const unsubscribe = client.onEvent(onEvent);
 

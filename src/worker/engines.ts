@@ -141,6 +141,10 @@ export class FallbackEngine implements Engine {
     return this.inner.readParams(i);
   }
 
+  readPadded(i: number): Promise<Float64Array | null> {
+    return this.inner.readPadded?.(i) ?? Promise.resolve(null);
+  }
+
   importState(state: EngineState): Promise<void> {
     return this.inner.importState(state);
   }

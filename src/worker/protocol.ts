@@ -108,11 +108,16 @@ export interface ResumeState {
   step: number;
   /** One flat parameter array per member, in the population's order (CLT, PLT). */
   params: Float64Array[];
+  /**
+   * Per member, its padded decoder columns from the same snapshot (`TranscoderSnapshot.padded`),
+   * null for one that trains none; a run that trains them is refused without them.
+   */
+  padded?: (Float64Array | null)[];
 }
 
 /**
  * Continues a run in a fresh worker after the last one crashed: builds the config's engine,
- * loads `state` (Adam's moments restart from zero, which the status message says) and goes on
+ * loads `state` (Adam's moments restart from zero, the padded columns' too, which the status message says) and goes on
  * as `then` says. With `upload`, the model is that file again, collected anew.
  */
 export interface ResumeRequest {

@@ -2,7 +2,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_EXPERIMENT, type ExperimentConfig } from '../core/config.ts';
+import { DEFAULT_EXPERIMENT, presetValues, type ExperimentConfig } from '../core/config.ts';
 import { type Engine, type EngineState, type MemberSpec } from '../core/engine.ts';
 import { CpuEngine } from '../core/cpuEngine.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
@@ -10,11 +10,13 @@ import type { LossParts } from '../core/transcoder/training.ts';
 import { TrainerClient, type TrainerEndpoint } from './client.ts';
 import type { SnapshotEvent, StatusEvent, TrainerRequest, WorkerEvent, WorkerRequest } from './protocol.ts';
 import { isHistoryStep, snapshotEvery } from './pacer.ts';
-import { TrainingSession, type EngineFactory } from './session.ts';
+import { membersFor, modelFor, TrainingSession, type EngineFactory } from './session.ts';
 
 // Small transcoders keep each snapshot cheap; the protocol does not care about F.
 const SHORT: ExperimentConfig = { ...DEFAULT_EXPERIMENT, features: 8, steps: 600 };
 const LONG: ExperimentConfig = { ...SHORT, steps: 200_000 };
+/** The write-up preset: its decoders train 101 padded columns beside the model's 9 dims. */
+const PADDED: ExperimentConfig = { ...DEFAULT_EXPERIMENT, ...presetValues('write-up'), features: 8, steps: 300 };
 
 const cpu: EngineFactory = (model, members) => new CpuEngine(model, members);
 
@@ -274,6 +276,60 @@ describe('recovery', () => {
     const done = await fresh.waitFor(isStatus('done'));
     expect(done.step).toBe(SHORT.steps);
   });
+
+  it('resumes a write-up-preset run with its padded decoder columns, exactly as an unpadded run resumes (Adam restarts), bit for bit', async () => {
+    const at = 120;
+    const first = harness();
+    first.client.start(PADDED);
+    first.client.pause();
+    const paused = await first.waitFor(isStatus('paused'));
+    first.client.step(at - paused.step);
+    await first.waitFor(isStatus('paused', at));
+    const last = first.snapshots().at(-1)!.snapshot;
+    expect(last.step).toBe(at);
+    for (const m of last.members) expect(m.padded?.length, `${m.kind} snapshot carries its padded columns`).toBeGreaterThan(0);
+    // History entries leave the columns to the live snapshot that follows them at the same step.
+    for (const e of first.snapshots()) expect(e.history ? e.snapshot.members.every((m) => m.padded === undefined) : true).toBe(true);
+
+    const fresh = harness();
+    const state = { step: last.step, params: last.members.map((m) => m.params), padded: last.members.map((m) => m.padded ?? null) };
+    fresh.client.resume(PADDED, state, 'paused', 1);
+    await fresh.waitFor(isStatus('paused', at));
+    // Step 120 is a history step: a light entry, then the same step in full.
+    const resumed = fresh.snapshots().find((e) => !e.history)!.snapshot;
+    expect(resumed.step).toBe(at);
+    resumed.members.forEach((m, i) => {
+      expect(m.params).toEqual(last.members[i].params);
+      expect(m.padded).toEqual(last.members[i].padded);
+    });
+    fresh.client.play();
+    await fresh.waitFor(isStatus('done'));
+    const end = fresh.snapshots().at(-1)!.snapshot;
+
+    // The uncrashed run, step for step: trained to `at`, every Adam moment zeroed there (what any resume does), trained on.
+    const model = modelFor(PADDED);
+    if (!model.ok) throw new Error(model.message);
+    const ref = new CpuEngine(model.value, membersFor(PADDED));
+    ref.trainSync(at);
+    for (const t of ref.trainers) {
+      for (const s of [t.optimizerState(), t.padded!.state()]) {
+        s.m.fill(0);
+        s.v.fill(0);
+      }
+    }
+    ref.trainSync(PADDED.steps - at);
+    expect(end.step).toBe(PADDED.steps);
+    end.members.forEach((m, i) => {
+      expect(m.params, `${m.kind} params`).toEqual(ref.trainers[i].params);
+      expect(m.padded, `${m.kind} padded columns`).toEqual(ref.trainers[i].padded!.params);
+    });
+
+    // Without its columns a padded run does not resume silently wrong: the fresh worker says why.
+    const bare = harness();
+    bare.client.resume(PADDED, { step: last.step, params: state.params }, 'paused', 1);
+    const failed = await bare.waitFor(isStatus('error'));
+    expect(failed.message).toMatch(/padded decoder columns/);
+  }, 60_000);
 
   it('loses nothing over many injected crashes and divergences at random steps', async () => {
     // Each run: a crash at a random step (a fresh session resumes from the last snapshot, which

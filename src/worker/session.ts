@@ -7,7 +7,7 @@
  * setConfig land within one chunk.
  */
 import { checkBound, NORMS, PENALTIES, BOUNDS, recipeProblem, type ExperimentConfig, type NumericKey, type TrainConfig } from '../core/config.ts';
-import type { Engine, MemberSpec } from '../core/engine.ts';
+import type { Engine, MemberSpec, MemberState } from '../core/engine.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import type { Result } from '../core/result.ts';
 import { modelForCircuit } from '../core/model/presets.ts';
@@ -247,7 +247,7 @@ export class TrainingSession {
 
   /**
    * Continues a crashed worker's run here: same config (and uploaded file), parameters and step
-   * from the page's last snapshot, Adam's moments from zero.
+   * (and padded decoder columns) from the page's last snapshot, Adam's moments from zero.
    */
   private async resume(req: ResumeRequest): Promise<void> {
     this.run = req.run;
@@ -313,7 +313,8 @@ export class TrainingSession {
 
   /**
    * Replaces the run with a fresh one and posts its first snapshot: at step 0, or at `restore`'s
-   * step with its parameters (Adam's moments zero) when resuming a crashed worker's run.
+   * step with its parameters and padded columns (Adam's moments zero, as for every resumed run)
+   * when resuming a crashed worker's run.
    */
   private async rebuild(config: ExperimentConfig, then: 'training' | 'idle' | 'paused', upload: number | null, restore?: ResumeState): Promise<void> {
     const gen = ++this.gen;
@@ -332,8 +333,17 @@ export class TrainingSession {
     const layouts = specs.map((m) => transcoderLayout(m.kind, model, config));
     if (restore) {
       const step = Math.min(restore.step, config.steps);
-      const members = restore.params.map((params) => ({ params, m: new Float64Array(params.length), v: new Float64Array(params.length) }));
-      await engine.importState({ step, members });
+      const zeroMoments = (params: Float64Array) => ({ params, m: new Float64Array(params.length), v: new Float64Array(params.length) });
+      const members = restore.params.map((params, i): MemberState => {
+        const padded = restore.padded?.[i];
+        return { ...zeroMoments(params), ...(padded ? { padded: zeroMoments(padded) } : {}) };
+      });
+      try {
+        await engine.importState({ step, members });
+      } catch (e) {
+        engine.dispose();
+        return this.setStatus('error', `The run could not be resumed from the page's last snapshot: ${errorMessage(e)}`, 0);
+      }
       if (gen !== this.gen) return engine.dispose();
     }
     this.current = { config, upload: event.uploaded ? upload : null, model, specs, layouts, engine, plan: historyPlan(layouts, engine.data) };
@@ -432,11 +442,14 @@ export class TrainingSession {
         this.diverge(step, 'parameters became NaN or infinite');
         return false;
       }
-      members.push(snapshotOf(specs[i].kind, layouts[i], params, step, engine.lossParts(i), engine.data, model));
+      const padded = (await engine.readPadded?.(i)) ?? null;
+      if (gen !== this.gen) return false;
+      members.push(snapshotOf(specs[i].kind, layouts[i], params, step, engine.lossParts(i), engine.data, model, padded));
     }
     const snapshot = { step, totalSteps: config.steps, members };
     this.pacer.snapshotPosted(started);
-    if (history && (!plan.shown || plan.paramsEvery > 1)) {
+    // A run with padded columns keeps light entries too: the columns stay out of the page's history.
+    if (history && (!plan.shown || plan.paramsEvery > 1 || members.some((m) => m.padded))) {
       // The history keeps a light entry; the page shows this step in full from a live one after it.
       const params = step === config.steps || (step / snapshotEvery(config.steps)) % plan.paramsEvery === 0;
       const entry: RunSnapshot = { ...snapshot, members: members.map((m) => historyEntry(m, { shown: plan.shown, params })) };

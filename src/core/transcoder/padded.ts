@@ -128,6 +128,11 @@ export class PaddedColumns {
     for (let j = 0; j < G; j++) this.grad[row + j] += coef * this.params[row + j];
   }
 
+  /** The columns' parameters and Adam moments, live (for handing a run over or resuming it). */
+  state(): { params: Float64Array; m: Float64Array; v: Float64Array } {
+    return { params: this.params, m: this.m, v: this.v };
+  }
+
   /** Adam with bias correction (the trainer's constants, its step and rate). */
   adamStep(lr: number, t: number, beta1: number, beta2: number, eps: number): void {
     const c1 = 1 / (1 - beta1 ** t);
