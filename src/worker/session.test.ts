@@ -8,6 +8,7 @@ import { CpuEngine } from '../core/cpuEngine.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import type { LossParts } from '../core/transcoder/training.ts';
 import { TrainerClient, type TrainerEndpoint } from './client.ts';
+import { fakeEndpoint } from './fakeEndpoint.ts';
 import type { SnapshotEvent, StatusEvent, TrainerRequest, WorkerEvent, WorkerRequest } from './protocol.ts';
 import { isHistoryStep, snapshotEvery } from './pacer.ts';
 import { membersFor, modelFor, TrainingSession, type EngineFactory } from './session.ts';
@@ -418,13 +419,7 @@ describe('TrainerClient', () => {
 
 
   it('drops stale run ids and surfaces worker errors as error events', () => {
-    const target = new EventTarget();
-    const sent: TrainerRequest[] = [];
-    const endpoint: TrainerEndpoint = {
-      postMessage: (m) => sent.push(m),
-      addEventListener: (t, l) => target.addEventListener(t, l),
-      removeEventListener: (t, l) => target.removeEventListener(t, l),
-    };
+    const { target, sent, endpoint } = fakeEndpoint();
     const client = new TrainerClient(endpoint);
     const got: WorkerEvent[] = [];
     const off = client.onEvent((e) => got.push(e));

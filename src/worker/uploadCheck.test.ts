@@ -5,9 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { xorAndModel } from '../core/model/xorAnd.ts';
 import { exportBaseModel } from '../onnx/export.ts';
-import { TrainerClient, type TrainerEndpoint } from './client.ts';
-import type { TrainerRequest, WorkerEvent } from './protocol.ts';
+import { TrainerClient } from './client.ts';
+import type { WorkerEvent } from './protocol.ts';
 import { checkUpload } from './uploadCheck.ts';
+import { fakeEndpoint } from './fakeEndpoint.ts';
 
 const file = exportBaseModel(xorAndModel());
 const buffer = () => file.slice().buffer;
@@ -30,17 +31,7 @@ describe('checkUpload', () => {
 });
 
 describe('TrainerClient.checkModel', () => {
-  function fake() {
-    const target = new EventTarget();
-    const sent: TrainerRequest[] = [];
-    const endpoint: TrainerEndpoint = {
-      postMessage: (m) => sent.push(m),
-      addEventListener: (t, l) => target.addEventListener(t, l),
-      removeEventListener: (t, l) => target.removeEventListener(t, l),
-    };
-    const reply = (data: unknown) => target.dispatchEvent(Object.assign(new Event('message'), { data }));
-    return { target, sent, endpoint, reply };
-  }
+  const fake = fakeEndpoint;
 
   it('answers each check by its id and passes no answer to the run listeners', async () => {
     const f = fake();
