@@ -14,6 +14,12 @@ const KIND_LABEL: Record<TranscoderKind, string> = { clt: 'CLT', plt: 'PLT' };
 const KIND_SYMBOL: Record<TranscoderKind, ReconSeries['symbol']> = { clt: 'circle', plt: 'diamond' };
 /** Below this variance over inputs an output dim counts as constant (nothing to reconstruct). */
 const MIN_VARIANCE = 1e-12;
+/**
+ * Inputs a chart draws when the snapshot carries a sample (more than 8-input models): the first of
+ * its inputs. Each chart draws a column, bar, markers and a label stack per input, one chart per
+ * varying dim; the 256 a snapshot carries would cost seconds of main thread.
+ */
+const SAMPLED_RECON_INPUTS = 64;
 
 /** One MLP output dim that varies over the inputs, with its true values. */
 export interface ReconTarget {
@@ -40,12 +46,12 @@ export function reconTargets(model: BaseModel): ReconTarget[] {
 }
 
 /** Each member's reconstruction of one target on the shown inputs, read from the snapshot's L × S × D block. */
-function seriesFor(snapshot: RunSnapshot, target: ReconTarget, rows: Int32Array, D: number): ReconSeries[] {
-  const S = rows.length;
+function seriesFor(snapshot: RunSnapshot, target: ReconTarget, rows: Int32Array, S: number, D: number): ReconSeries[] {
+  // `rows` may be the first few of the S rows the snapshot carries.
   return snapshot.members.map((m) => {
-    const values = new Float64Array(S).fill(NaN);
+    const values = new Float64Array(rows.length).fill(NaN);
     const base = target.layer * S * D;
-    if (m.recon.length >= base + S * D) for (let i = 0; i < S; i++) values[i] = m.recon[base + i * D + target.dim];
+    if (m.recon.length >= base + S * D) for (let i = 0; i < rows.length; i++) values[i] = m.recon[base + i * D + target.dim];
     return { name: KIND_LABEL[m.kind], colour: KIND_PALETTE[m.kind][1], symbol: KIND_SYMBOL[m.kind], values };
   });
 }
@@ -109,7 +115,8 @@ export function ReconView({ model, highlight, onHighlight }: ViewProps) {
   // Keyed by the inputs' content, not the array: a subset arrives as a new array with every snapshot.
   const rowsKey = rows ? (shown?.all ? `all${rows.length}` : rows.join()) : '';
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const stableRows = useMemo(() => rows, [rowsKey]);
+  const stableRows = useMemo(() => (rows && !shown?.all ? rows.slice(0, SAMPLED_RECON_INPUTS) : rows), [rowsKey]);
+  const carried = rows?.length ?? 0;
   const labels = useMemo(() => (stableRows ? Array.from(stableRows, (i) => inputLabel(model, i)) : []), [model, stableRows]);
   const rowNames = useMemo(() => model.inputDims.map((d) => model.dimNames[d]), [model]);
   const truths = useMemo(
@@ -118,8 +125,8 @@ export function ReconView({ model, highlight, onHighlight }: ViewProps) {
     [targets, stableRows],
   );
   const charts = useMemo(
-    () => (snapshot && stableRows ? targets.map((t, k) => ({ target: t, truth: truths[k], series: seriesFor(snapshot, t, stableRows, model.dims) })) : []),
-    [snapshot, targets, truths, stableRows, model],
+    () => (snapshot && stableRows ? targets.map((t, k) => ({ target: t, truth: truths[k], series: seriesFor(snapshot, t, stableRows, carried, model.dims) })) : []),
+    [snapshot, targets, truths, stableRows, carried, model],
   );
   const latest = useRef({ highlight, onHighlight, stableRows });
   useEffect(() => {
@@ -155,7 +162,7 @@ export function ReconView({ model, highlight, onHighlight }: ViewProps) {
           </li>
         ))}
         <li className="legend-note">
-          x axis: {shown?.kept && !shown.all ? sampleWords(labels.length, model.n) + ' (a fixed sample)' : `the ${model.n} inputs`}, each
+          x axis: {shown?.kept && !shown.all ? sampleWords(labels.length, model.n) + ' (a fixed sample, in order)' : `the ${model.n} inputs`}, each
           column the signs of {rowNames.join(', ')}
         </li>
       </ul>
