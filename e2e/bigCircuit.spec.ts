@@ -3,13 +3,13 @@
  * opens from a link, the page keeps answering while it trains, the activations say they show a
  * sample of the inputs, and the interchange-patch grid says it is not computed at this size.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { waitForStatus, watchErrors } from './helpers.ts';
 
 const TWELVE = '((a|b)|(c|d)) | ((e|f)|(g|h)) | ((i|j)|(k|l))';
 
 /** Milliseconds the page takes to run a trivial script: how long a click would wait. */
-async function answerMs(page: import('@playwright/test').Page): Promise<number> {
+async function answerMs(page: Page): Promise<number> {
   const t0 = Date.now();
   await page.evaluate(() => 1);
   return Date.now() - t0;

@@ -114,14 +114,12 @@ export function ReconView({ model, highlight, onHighlight }: ViewProps) {
   const rows = shown?.kept ? shown.rows : null;
   // Keyed by the inputs' content, not the array: a subset arrives as a new array with every snapshot.
   const rowsKey = rows ? (shown?.all ? `all${rows.length}` : rows.join()) : '';
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const stableRows = useMemo(() => (rows && !shown?.all ? rows.slice(0, SAMPLED_RECON_INPUTS) : rows), [rowsKey]);
   const carried = rows?.length ?? 0;
   const labels = useMemo(() => (stableRows ? Array.from(stableRows, (i) => inputLabel(model, i)) : []), [model, stableRows]);
   const rowNames = useMemo(() => model.inputDims.map((d) => model.dimNames[d]), [model]);
   const truths = useMemo(
     () => targets.map((t) => (stableRows === null || shown?.all ? t.truth : Float64Array.from(stableRows, (i) => t.truth[i]))),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [targets, stableRows],
   );
   const charts = useMemo(
