@@ -7,11 +7,11 @@ import type { Layout } from '../core/transcoder/layout.ts';
 import type { HeatmapOptions } from './charts/heatmap.ts';
 import { fmt } from './charts/tooltip.ts';
 import type { ViewProps } from './types.ts';
+import { memberFireCounts, memberInputs, rowOf, sampleWords } from './shownInputs.ts';
 import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import {
   DeadLayerNote,
   featureLabel,
-  fireCounts,
   HeatmapBox,
   highlightedRow,
   KIND_LABEL,
@@ -23,8 +23,9 @@ interface LayerActs {
   layer: number;
   features: number[];
   alive: number;
+  /** On how many of all N inputs each feature fires. */
   counts: Int32Array;
-  /** features.length × N, row-major. */
+  /** features.length × S (the shown inputs), row-major. */
   values: Float64Array;
 }
 
@@ -34,25 +35,32 @@ interface MemberActs {
   layers: LayerActs[];
 }
 
-/** Transposes each layer's N × F activations into shown-features × N rows, and finds the largest activation. */
+/**
+ * Transposes each layer's S × F activations (S: the inputs the snapshot carries) into
+ * shown-features × S rows, and finds the largest activation. Alive counts read `fires` (all inputs).
+ */
 function gather(members: readonly TranscoderSnapshot[], layouts: readonly Layout[], n: number, aliveOnly: boolean) {
   let max = 0;
+  const shown = members.length > 0 ? memberInputs(members[0], n) : memberInputs({ acts: new Float64Array(0) } as TranscoderSnapshot, n);
+  const S = shown.rows.length;
   const out: MemberActs[] = members.map((m, k) => {
     // The lane holds only the current run's snapshots, so each member fits its layout.
     const layout = layouts[k];
     const F = layout.features;
-    const layers = fireCounts(m.acts, layout, n).map((c, l): LayerActs => {
+    const layers = memberFireCounts(m, layout, n).map((c, l): LayerActs => {
       const features = shownFeatures(c, aliveOnly);
-      const values = new Float64Array(features.length * n);
-      features.forEach((f, r) => {
-        for (let i = 0; i < n; i++) values[r * n + i] = m.acts[l * n * F + i * F + f];
-      });
+      const values = new Float64Array(features.length * S);
+      if (shown.kept && m.acts.length >= (l + 1) * S * F) {
+        features.forEach((f, r) => {
+          for (let i = 0; i < S; i++) values[r * S + i] = m.acts[l * S * F + i * F + f];
+        });
+      }
       for (const v of values) max = Math.max(max, v);
       return { layer: l, features, alive: c.reduce((s, x) => s + (x > 0 ? 1 : 0), 0), counts: c, values };
     });
     return { kind: m.kind, layout, layers };
   });
-  return { members: out, max: max || 1 };
+  return { members: out, max: max || 1, shown };
 }
 
 /** Activation heatmaps per kind and layer; columns are the inputs, labelled by their signs and the model's answer. */
@@ -60,21 +68,28 @@ export function ActivationsView({ model, layouts, highlight, onHighlight }: View
   const { snapshot, box } = useShownSnapshot(1000, 1, 370);
   const [aliveOnly, setAliveOnly] = useState(true);
   const n = model.n;
-  const inputs = useMemo(() => {
-    const truth = outputClasses(model, forward(model).resid);
-    const labels = Array.from({ length: n }, (_, i) => inputLabel(model, i));
-    return { labels, truth: truth.map((t) => (t ? 'TRUE' : 'FALSE')) };
-  }, [model, n]);
   const data = useMemo(
     () => (snapshot ? gather(snapshot.members, layouts, n, aliveOnly) : null),
     [snapshot, layouts, n, aliveOnly],
   );
+  const rows = data?.shown.kept ? data.shown.rows : null;
+  const truthAll = useMemo(() => outputClasses(model, forward(model).resid), [model]);
+  // Labels for the inputs the snapshot carries only (all of them up to 8-input models).
+  const inputs = useMemo(() => {
+    const list = rows ?? new Int32Array(0);
+    return {
+      labels: Array.from(list, (i) => inputLabel(model, i)),
+      truth: Array.from(list, (i) => (truthAll[i] ? 'TRUE' : 'FALSE')),
+    };
+  }, [model, rows, truthAll]);
+  const cols = rows?.length ?? 0;
+  const sampled = data !== null && data.shown.kept && !data.shown.all;
   const inputNames = model.inputDims.map((d) => model.dimNames[d]).join(' ');
 
   const layerOpts = (kind: TranscoderKind, la: LayerActs, max: number): HeatmapOptions => ({
     values: la.values,
     rows: la.features.length,
-    cols: n,
+    cols,
     rowLabels: la.features.map((f) => featureLabel(la.layer, f)),
     colLabels: inputs.labels,
     colSubLabels: inputs.truth,
@@ -86,16 +101,16 @@ export function ActivationsView({ model, layouts, highlight, onHighlight }: View
     xTitle: 'input: signs, then the model output',
     yTitle: 'feature',
     highlightRow: highlightedRow(highlight, kind, la.layer, la.features),
-    highlightCol: highlight.input,
+    highlightCol: rows ? rowOf(rows, highlight.input) : null,
     onHover: (r, c) =>
-      onHighlight({ input: c, feature: r === null ? null : { kind, layer: la.layer, index: la.features[r] } }),
+      onHighlight({ input: c === null || !rows ? null : rows[c], feature: r === null ? null : { kind, layer: la.layer, index: la.features[r] } }),
     cellTitle: (r, c) => {
       const f = la.features[r];
       return [
         `${KIND_LABEL[kind]} layer ${la.layer}`,
-        `input ${c}: ${inputNames} = ${inputs.labels[c]}, model says ${inputs.truth[c]}`,
+        `input ${rows ? rows[c] : c}: ${inputNames} = ${inputs.labels[c]}, model says ${inputs.truth[c]}`,
         `feature ${featureLabel(la.layer, f)} (fires on ${la.counts[f]} of ${n} inputs)`,
-        `activation ${fmt(la.values[r * n + c])}`,
+        `activation ${fmt(la.values[r * cols + c])}`,
       ];
     },
     width: 330,
@@ -119,8 +134,19 @@ export function ActivationsView({ model, layouts, highlight, onHighlight }: View
         Rows are features, columns the {n} inputs by the signs of {inputNames}, with the model&apos;s answer
         (TRUE where the output exceeds 0.5). White is 0 (not firing); one colour scale for every heatmap.
       </p>
+      {sampled && (
+        <p className="view-caption heatmaps-sampled" data-testid="activations-sampled">
+          Showing {sampleWords(cols, n)}: a fixed sample, the same on every step (the page draws at most {cols}). Alive
+          counts and &ldquo;fires on&rdquo; are over all {n.toLocaleString('en-US')} inputs.
+        </p>
+      )}
       {data === null ? (
         <p className="view-waiting">waiting for the first snapshot</p>
+      ) : !data.shown.kept ? (
+        <p className="view-waiting" data-testid="activations-not-kept">
+          Activations are not kept for step {snapshot?.step}: this run is too big to keep them on every history step. Scrub to
+          the end (or press play) to see the latest ones.
+        </p>
       ) : (
         <div className="heatmap-kinds">
           {data.members.map((ma) => (

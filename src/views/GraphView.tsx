@@ -10,6 +10,7 @@ import { decoderWrites, matchFeatures, type DecoderWrites, type FeatureMatch } f
 import { realGraph } from '../core/attribution/realGraph.ts';
 import { forward, inputLabel, outputClasses } from '../core/model/baseModel.ts';
 import { modelData } from '../core/run.ts';
+import { shownInputs } from '../core/snapshot.ts';
 import type { TrainedTranscoder } from '../core/transcoder/apply.ts';
 import { useStore } from '../state/store.ts';
 import { defaultGraphState, useGraphStore, type ClickMode } from '../state/graphStore.ts';
@@ -17,6 +18,7 @@ import type { GraphScale } from './charts/graphDrawer.ts';
 import { GraphPanel } from './GraphPanel.tsx';
 import { RealGraphPanel } from './RealGraphPanel.tsx';
 import { RoutesTable } from './RoutesTable.tsx';
+import { sampleWords } from './shownInputs.ts';
 import type { ViewProps } from './types.ts';
 import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './graph.css';
@@ -45,6 +47,12 @@ export function GraphView({ model, config, layouts, onHighlight }: ViewProps) {
   const data = useMemo(() => modelData(model, dataLayout), [model, dataLayout]);
   const truth = useMemo(() => outputClasses(model, forward(model).resid), [model]);
   const input = Math.min(model.n - 1, Math.max(0, Math.round(config.input) || 0));
+  // Every input up to 8-input models; above, the snapshots' fixed sample (and the chosen input): a graph needs only the parameters.
+  const sample = useMemo(() => shownInputs(model.n), [model]);
+  const pickable = useMemo(() => {
+    const list = sample ? Array.from(sample) : Array.from({ length: model.n }, (_, n) => n);
+    return list.includes(input) ? list : [...list, input].sort((a, b) => a - b);
+  }, [sample, model, input]);
 
   // A snapshot from before a config change can outlive its layout for a moment: skip it then.
   const members = useMemo<Member[] | null>(() => {
@@ -91,13 +99,19 @@ export function GraphView({ model, config, layouts, onHighlight }: ViewProps) {
         <label className="field">
           input
           <select data-testid="input" value={input} onChange={(e) => setConfig({ input: Number(e.target.value) })}>
-            {Array.from({ length: model.n }, (_, n) => (
+            {pickable.map((n) => (
               <option key={n} value={n}>
                 {n}: {inputLabel(model, n)} → {truth[n] ? 'TRUE' : 'FALSE'}
               </option>
             ))}
           </select>
         </label>
+        {sample && (
+          <span className="hint" data-testid="input-sampled">
+            the list offers {sampleWords(pickable.length, model.n)} (the snapshots&apos; fixed sample); a graph needs only the
+            parameters, so any input a link names is drawn
+          </span>
+        )}
         <label className="field">
           prune edges below {threshold.toFixed(2)} × strongest into each node
           <input

@@ -8,12 +8,14 @@ import { useMemo } from 'react';
 import { interventionReport } from '../core/metrics/interventionReport.ts';
 import { inputLabel } from '../core/model/baseModel.ts';
 import { modelData } from '../core/run.ts';
+import { shownInputs } from '../core/snapshot.ts';
 import { useStore } from '../state/store.ts';
 import type { ViewProps } from './types.ts';
 import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import { fmt } from './charts/tooltip.ts';
 import { appliedLines, recallText, wokeSentence } from './interventionText.ts';
 import { PatchPanel } from './PatchPanel.tsx';
+import { sampleWords } from './shownInputs.ts';
 import './interventions.css';
 
 export function InterventionsView({ model, config, layouts, highlight, onHighlight }: ViewProps) {
@@ -30,8 +32,27 @@ export function InterventionsView({ model, config, layouts, highlight, onHighlig
   const dataLayout = useStore((s) => s.config.layout);
   const data = useMemo(() => modelData(model, dataLayout), [model, dataLayout]);
 
+  const N = model.n;
+  // The per-input table lists every input up to 8-input models, else the snapshots' fixed sample (the counts above stay over all N).
+  const tableInputs = useMemo(() => {
+    const sample = shownInputs(model.n);
+    return sample ? Array.from(sample) : Array.from({ length: model.n }, (_, n) => n);
+  }, [model]);
+  const tableSampled = tableInputs.length < N;
+  // Above 8-input models the report runs on the sample only: a few replacement runs over 4,096 inputs would block the page.
+  const reportInputs = useMemo(() => {
+    if (!tableSampled) return model.inputs;
+    const k = model.inputDims.length;
+    const out = new Float64Array(tableInputs.length * k);
+    tableInputs.forEach((n, j) => out.set(model.inputs.subarray(n * k, (n + 1) * k), j * k));
+    return out;
+  }, [model, tableInputs, tableSampled]);
+  /** Where input n sits in the report's arrays. */
+  const at = (n: number, j: number): number => (tableSampled ? j : n);
+  // A light history entry of a big run may carry no parameters: nothing to run the replacements on.
+  const paramsKept = snapshot !== null && snapshot.members.every((m, k) => m.params.length === layouts[k]?.size);
   const report = useMemo(() => {
-    if (!snapshot) return null;
+    if (!snapshot || !paramsKept) return null;
     const members = snapshot.members.map((m, k) => ({
       tc: { layout: layouts[k], params: m.params },
       extra: {
@@ -39,11 +60,10 @@ export function InterventionsView({ model, config, layouts, highlight, onHighlig
         pairsOff: m.kind === 'clt' ? pairsOff : [],
       },
     }));
-    return { kinds: snapshot.members.map((m) => m.kind), ...interventionReport(model, data, members, config.cuts, neuronAblations) };
-  }, [snapshot, layouts, model, data, config.cuts, featureAblations, pairsOff, neuronAblations]);
+    return { kinds: snapshot.members.map((m) => m.kind), ...interventionReport(model, data, members, config.cuts, neuronAblations, reportInputs) };
+  }, [snapshot, paramsKept, layouts, model, data, config.cuts, featureAblations, pairsOff, neuronAblations, reportInputs]);
   const applied = appliedLines(model, config.cuts, neuronAblations, pairsOff, layouts[0], featureAblations);
 
-  const N = model.n;
   const crossPairs = layouts[0].pairs.map((p, q) => ({ ...p, q })).filter((p) => p.source !== p.target);
   const anything = config.cuts.length + featureAblations.length + pairsOff.length + neuronAblations.length > 0;
 
@@ -89,7 +109,12 @@ export function InterventionsView({ model, config, layouts, highlight, onHighlig
           clear all
         </button>
       </div>
-      {!report ? (
+      {snapshot && !paramsKept ? (
+        <p className="empty" data-testid="interventions-not-kept">
+          The transcoders&apos; parameters are not kept for step {snapshot.step}: this run is too big to keep them on every history
+          step. Scrub to a nearby step, or to the end, to see the interventions there.
+        </p>
+      ) : !report ? (
         <p className="empty">waiting for the first snapshot</p>
       ) : (
         <>
@@ -99,7 +124,7 @@ export function InterventionsView({ model, config, layouts, highlight, onHighlig
               <b data-testid="changed-count" data-value={report.base.changedCount}>
                 {report.base.changedCount}
               </b>{' '}
-              of {N} inputs{anything ? '' : ' (no intervention in force)'}
+              of {tableSampled ? `the ${sampleWords(tableInputs.length, N)} sampled` : `${N} inputs`}{anything ? '' : ' (no intervention in force)'}
             </p>
             {report.kinds.map((kind, k) => {
               const e = report.members[k].effect;
@@ -142,22 +167,27 @@ export function InterventionsView({ model, config, layouts, highlight, onHighlig
               <span key={kind} className={`iv-${kind}`} title="all-input agreement: inputs where the intervened replacement gives the intervened real model's answer, changed or not">
                 {kind.toUpperCase()} agrees on{' '}
                 <b data-testid={`agreement-${kind}`} data-value={report.members[k].agreement}>
-                  {report.members[k].agrees.filter(Boolean).length}/{N}
+                  {report.members[k].agrees.filter(Boolean).length}/{report.truth.length}
                 </b>{' '}
                 inputs
               </span>
             ))}
           </div>
+          {tableSampled && (
+            <p className="hint" data-testid="iv-table-sampled">
+              The counts and the table cover {sampleWords(tableInputs.length, N)} (the snapshots&apos; fixed sample), not all of them.
+            </p>
+          )}
           <div className="iv-table-wrap">
             <table className="iv-table">
               <thead>
                 <tr>
                   <th scope="row">input</th>
-                  {report.truth.map((_, n) => (
+                  {tableInputs.map((n, j) => (
                     <th
                       key={n}
-                      className={`${highlight.input === n ? 'hl' : ''} ${report.base.changed[n] ? 'changed' : ''}`}
-                      title={report.base.changed[n] ? 'the intervention changes the real model here' : undefined}
+                      className={`${highlight.input === n ? 'hl' : ''} ${report.base.changed[at(n, j)] ? 'changed' : ''}`}
+                      title={report.base.changed[at(n, j)] ? 'the intervention changes the real model here' : undefined}
                       onMouseEnter={() => onHighlight({ input: n, feature: null })}
                     >
                       {inputLabel(model, n)}
@@ -168,17 +198,17 @@ export function InterventionsView({ model, config, layouts, highlight, onHighlig
               <tbody>
                 <tr>
                   <th scope="row">truth</th>
-                  {report.truth.map((t, n) => (
-                    <td key={n} className={t ? 'true' : 'false'}>{t ? 'T' : 'F'}</td>
+                  {tableInputs.map((n, j) => (
+                    <td key={n} className={report.truth[at(n, j)] ? 'true' : 'false'}>{report.truth[at(n, j)] ? 'T' : 'F'}</td>
                   ))}
                 </tr>
                 <tr>
                   <th scope="row">real model</th>
-                  {report.base.classes.map((c, n) => (
+                  {tableInputs.map((n, j) => [n, at(n, j), report.base.classes[at(n, j)]] as const).map(([n, p, c]) => (
                     <td
                       key={n}
-                      className={`${c ? 'true' : 'false'} ${report.base.changed[n] ? 'changed' : ''}`}
-                      title={`${model.dimNames[model.outputDim]} = ${fmt(report.base.output[n])}${report.base.changed[n] ? ' — changed by the intervention' : ''}`}
+                      className={`${c ? 'true' : 'false'} ${report.base.changed[p] ? 'changed' : ''}`}
+                      title={`${model.dimNames[model.outputDim]} = ${fmt(report.base.output[p])}${report.base.changed[p] ? ' — changed by the intervention' : ''}`}
                     >
                       {c ? 'T' : 'F'}
                     </td>
@@ -187,11 +217,11 @@ export function InterventionsView({ model, config, layouts, highlight, onHighlig
                 {report.kinds.map((kind, k) => (
                   <tr key={kind} data-testid={`iv-row-${kind}`}>
                     <th scope="row">{kind.toUpperCase()} replacement</th>
-                    {report.members[k].classes.map((c, n) => (
+                    {tableInputs.map((n, j) => [n, at(n, j), report.members[k].classes[at(n, j)]] as const).map(([n, p, c]) => (
                       <td
                         key={n}
-                        className={`${c ? 'true' : 'false'} ${report.members[k].agrees[n] ? '' : 'disagree'} ${report.members[k].effect.followedRows[n] ? 'followed' : ''}`}
-                        title={`${kind.toUpperCase()} ${model.dimNames[model.outputDim]} = ${fmt(report.members[k].output[n])}${report.members[k].agrees[n] ? '' : ' — disagrees with the real model'}${report.members[k].effect.followedRows[n] ? ' — follows the real model\'s change' : ''}`}
+                        className={`${c ? 'true' : 'false'} ${report.members[k].agrees[p] ? '' : 'disagree'} ${report.members[k].effect.followedRows[p] ? 'followed' : ''}`}
+                        title={`${kind.toUpperCase()} ${model.dimNames[model.outputDim]} = ${fmt(report.members[k].output[p])}${report.members[k].agrees[p] ? '' : ' — disagrees with the real model'}${report.members[k].effect.followedRows[p] ? ' — follows the real model\'s change' : ''}`}
                       >
                         {c ? 'T' : 'F'}
                       </td>

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { standardHandOffs, type HandOff } from '../core/metrics/effects.ts';
 import { patchReport, type PatchReport } from '../core/metrics/interventionReport.ts';
 import { inputLabel, type BaseModel } from '../core/model/baseModel.ts';
-import type { RunSnapshot } from '../core/snapshot.ts';
+import { MAX_PAIRS, type RunSnapshot } from '../core/snapshot.ts';
 import type { TrainingData } from '../core/transcoder/data.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
 import { hideTooltip, showTooltip, showTooltipAt } from './charts/tooltip.ts';
@@ -46,10 +46,12 @@ export function PatchPanel({ model, data, layouts, snapshot }: Props) {
   // The interventions view passes the lane's snapshot at most every 500 ms while training.
   const shown = snapshot;
   const h: HandOff | undefined = handOffs[Math.min(which, handOffs.length - 1)];
+  // N × N pairs per hand-off: above the worker's pair bound (more than 8 inputs) the page does not patch them either.
+  const tooBig = model.n * model.n > MAX_PAIRS;
   const report = useMemo(() => {
-    if (!open || !shown || !h) return null;
+    if (!open || !shown || !h || tooBig) return null;
     return patchReport(model, data, shown.members.map((m, k) => ({ layout: layouts[k], params: m.params })), h);
-  }, [open, shown, h, model, data, layouts]);
+  }, [open, shown, h, model, data, layouts, tooBig]);
   const N = model.n;
 
   return (
@@ -58,7 +60,14 @@ export function PatchPanel({ model, data, layouts, snapshot }: Props) {
         {open ? '▾' : '▸'} interchange patch: who follows the real model when a hand-off takes its value from another input?
       </button>
       {open && handOffs.length === 0 && <p className="hint">This model has no hand-off between layers to patch.</p>}
-      {open && h && (
+      {open && h && tooBig && (
+        <p className="hint" data-testid="patch-not-computed">
+          The interchange-patch grid is not computed for this model.{' '}
+          {shown?.members.find((m) => m.unmeasured)?.unmeasured ??
+            `Each hand-off's patch spans ${(model.n * model.n).toLocaleString('en-US')} (target, source) pairs of its ${model.n.toLocaleString('en-US')} inputs; the page patches at most ${MAX_PAIRS.toLocaleString('en-US')} (8 inputs).`}
+        </p>
+      )}
+      {open && h && !tooBig && (
         <>
           <p className="hint">
             Dims {h.dims.map((d) => model.dimNames[d]).join(', ')} in what layer {h.layer} reads take their value on a source input;

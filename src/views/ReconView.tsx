@@ -6,6 +6,7 @@ import type { RunSnapshot } from '../core/snapshot.ts';
 import { KIND_PALETTE } from './charts/lineChart.ts';
 import { drawReconChart, type ReconChartHandle, type ReconSeries } from './charts/reconChart.ts';
 import type { ViewProps } from './types.ts';
+import { memberInputs, rowOf, sampleWords } from './shownInputs.ts';
 import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './views.css';
 
@@ -13,6 +14,12 @@ const KIND_LABEL: Record<TranscoderKind, string> = { clt: 'CLT', plt: 'PLT' };
 const KIND_SYMBOL: Record<TranscoderKind, ReconSeries['symbol']> = { clt: 'circle', plt: 'diamond' };
 /** Below this variance over inputs an output dim counts as constant (nothing to reconstruct). */
 const MIN_VARIANCE = 1e-12;
+/**
+ * Inputs a chart draws when the snapshot carries a sample (more than 8-input models): the first of
+ * its inputs. Each chart draws a column, bar, markers and a label stack per input, one chart per
+ * varying dim; the 256 a snapshot carries would cost seconds of main thread.
+ */
+const SAMPLED_RECON_INPUTS = 64;
 
 /** One MLP output dim that varies over the inputs, with its true values. */
 export interface ReconTarget {
@@ -38,12 +45,13 @@ export function reconTargets(model: BaseModel): ReconTarget[] {
   return out;
 }
 
-/** Each member's reconstruction of one target, read from the snapshot's L × N × D block. */
-function seriesFor(snapshot: RunSnapshot, target: ReconTarget, n: number, D: number): ReconSeries[] {
+/** Each member's reconstruction of one target on the shown inputs, read from the snapshot's L × S × D block. */
+function seriesFor(snapshot: RunSnapshot, target: ReconTarget, rows: Int32Array, S: number, D: number): ReconSeries[] {
+  // `rows` may be the first few of the S rows the snapshot carries.
   return snapshot.members.map((m) => {
-    const values = new Float64Array(n).fill(NaN);
-    const base = target.layer * n * D;
-    if (m.recon.length >= base + n * D) for (let i = 0; i < n; i++) values[i] = m.recon[base + i * D + target.dim];
+    const values = new Float64Array(rows.length).fill(NaN);
+    const base = target.layer * S * D;
+    if (m.recon.length >= base + S * D) for (let i = 0; i < rows.length; i++) values[i] = m.recon[base + i * D + target.dim];
     return { name: KIND_LABEL[m.kind], colour: KIND_PALETTE[m.kind][1], symbol: KIND_SYMBOL[m.kind], values };
   });
 }
@@ -102,19 +110,31 @@ function ReconChartBox({ title, labels, rowNames, truth, series, input, onHover 
 export function ReconView({ model, highlight, onHighlight }: ViewProps) {
   const { snapshot, box } = useShownSnapshot(1000, 1, 620);
   const targets = useMemo(() => reconTargets(model), [model]);
-  const labels = useMemo(() => Array.from({ length: model.n }, (_, i) => inputLabel(model, i)), [model]);
+  const shown = snapshot && snapshot.members.length > 0 ? memberInputs(snapshot.members[0], model.n) : null;
+  const rows = shown?.kept ? shown.rows : null;
+  // Keyed by the inputs' content, not the array: a subset arrives as a new array with every snapshot.
+  const rowsKey = rows ? (shown?.all ? `all${rows.length}` : rows.join()) : '';
+  const stableRows = useMemo(() => (rows && !shown?.all ? rows.slice(0, SAMPLED_RECON_INPUTS) : rows), [rowsKey]);
+  const carried = rows?.length ?? 0;
+  const labels = useMemo(() => (stableRows ? Array.from(stableRows, (i) => inputLabel(model, i)) : []), [model, stableRows]);
   const rowNames = useMemo(() => model.inputDims.map((d) => model.dimNames[d]), [model]);
-  const charts = useMemo(
-    () => (snapshot ? targets.map((t) => ({ target: t, series: seriesFor(snapshot, t, model.n, model.dims) })) : []),
-    [snapshot, targets, model],
+  const truths = useMemo(
+    () => targets.map((t) => (stableRows === null || shown?.all ? t.truth : Float64Array.from(stableRows, (i) => t.truth[i]))),
+    [targets, stableRows],
   );
-  const latest = useRef({ highlight, onHighlight });
+  const charts = useMemo(
+    () => (snapshot && stableRows ? targets.map((t, k) => ({ target: t, truth: truths[k], series: seriesFor(snapshot, t, stableRows, carried, model.dims) })) : []),
+    [snapshot, targets, truths, stableRows, carried, model],
+  );
+  const latest = useRef({ highlight, onHighlight, stableRows });
   useEffect(() => {
-    latest.current = { highlight, onHighlight };
+    latest.current = { highlight, onHighlight, stableRows };
   });
   const onHover = useMemo(
-    () => (input: number | null) => {
-      const { highlight: h, onHighlight: set } = latest.current;
+    () => (column: number | null) => {
+      const { highlight: h, onHighlight: set, stableRows: r } = latest.current;
+      // A chart's columns are the shown inputs: column k is input r[k].
+      const input = column === null || r === null ? column : (r[column] ?? null);
       if (h.input !== input) set({ ...h, input });
     },
     [],
@@ -139,18 +159,27 @@ export function ReconView({ model, highlight, onHighlight }: ViewProps) {
             {KIND_LABEL[m.kind]} reconstruction
           </li>
         ))}
-        <li className="legend-note">x axis: the {model.n} inputs, each column the signs of {rowNames.join(', ')}</li>
+        <li className="legend-note">
+          x axis: {shown?.kept && !shown.all ? sampleWords(labels.length, model.n) + ' (a fixed sample, in order)' : `the ${model.n} inputs`}, each
+          column the signs of {rowNames.join(', ')}
+        </li>
       </ul>
+      {shown && !shown.kept && (
+        <p className="view-waiting" data-testid="recon-not-kept">
+          Reconstructions are not kept for step {snapshot.step}: this run is too big to keep them on every history step. Scrub
+          to the end (or press play) to see the latest ones.
+        </p>
+      )}
       <div className="small-multiples">
-        {charts.map(({ target, series }) => (
+        {charts.map(({ target, truth, series }) => (
           <ReconChartBox
             key={`${target.layer}-${target.dim}`}
             title={`MLP ${target.layer} output ${model.dimNames[target.dim]}`}
             labels={labels}
             rowNames={rowNames}
-            truth={target.truth}
+            truth={truth}
             series={series}
-            input={highlight.input}
+            input={stableRows === null || highlight.input === null ? null : rowOf(stableRows, highlight.input)}
             onHover={onHover}
           />
         ))}

@@ -8,6 +8,7 @@ import { drawHeatmap, type HeatmapHandle, type HeatmapOptions } from './charts/h
 import { fmt } from './charts/tooltip.ts';
 import { NO_HIGHLIGHT, type Highlight } from '../state/highlight.ts';
 import type { ViewProps } from './types.ts';
+import { memberFireCounts } from './shownInputs.ts';
 import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './heatmaps.css';
 
@@ -144,7 +145,7 @@ function gather(members: readonly TranscoderSnapshot[], layouts: readonly Layout
     // The lane holds only the current run's snapshots, so each member fits its layout.
     const layout = layouts[k];
     const { features: F, dims: D } = layout;
-    const counts = fireCounts(m.acts, layout, n);
+    const counts = memberFireCounts(m, layout, n);
     const layers = counts.map((c, l): LayerWeights => {
       const features = shownFeatures(c, aliveOnly);
       const enc = new Float64Array(features.length * D);
@@ -228,8 +229,13 @@ export function WeightsView({ model, layouts, highlight, onHighlight }: ViewProp
         positive, blue negative; one colour scale for all encoders, one for all decoders. Faded columns are dims that are
         constant at that layer&apos;s input.
       </p>
-      {data === null ? (
+      {data === null || snapshot === null ? (
         <p className="view-waiting">waiting for the first snapshot</p>
+      ) : snapshot.members.some((m) => m.params.length === 0) ? (
+        <p className="view-waiting" data-testid="weights-not-kept">
+          The weights are not kept for step {snapshot.step}: this run is too big to keep them on every history step. Scrub to a
+          nearby step, or to the end, to see them.
+        </p>
       ) : (
         <div className="heatmap-kinds">
           {data.members.map((mw) => (

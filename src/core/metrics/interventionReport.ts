@@ -56,17 +56,19 @@ export function wokeFeatures(clean: readonly Float64Array[], acts: readonly Floa
   return woke;
 }
 
+/** `inputs`: the inputs to report on (flat, the model's input dims each); all of the model's by default. */
 export function interventionReport(
   model: BaseModel,
   data: Stats,
   members: readonly { tc: TrainedTranscoder; extra?: MemberExtra }[],
   cuts: readonly Cut[],
   ablations: readonly Ablation[] = [],
+  inputs: Float64Array = model.inputs,
 ): InterventionReport {
   const D = model.dims;
   const o = model.outputDim;
-  const truth = outputClasses(model, forward(model).resid);
-  const ivBase = forward(model, { cuts, ablations });
+  const truth = outputClasses(model, forward(model, {}, inputs).resid);
+  const ivBase = forward(model, { cuts, ablations }, inputs);
   const baseClasses = outputClasses(model, ivBase.resid);
   const baseOut = truth.map((_, n) => ivBase.resid[n * D + o]);
   const changed = baseClasses.map((c, n) => c !== truth[n]);
@@ -81,10 +83,10 @@ export function interventionReport(
     },
     members: members.map(({ tc, extra }) => {
       // The baseline is the replacement's own un-intervened chained run (SPEC §4).
-      const clean = replacementForward(tc, data, model);
+      const clean = replacementForward(tc, data, model, {}, inputs);
       // With nothing applied the intervened run is the clean one: skip running it twice.
       const none = cuts.length === 0 && ablations.length === 0 && (extra?.features?.length ?? 0) === 0 && (extra?.pairsOff?.length ?? 0) === 0;
-      const r = none ? clean : replacementForward(tc, data, model, { ...extra, cuts, ablations });
+      const r = none ? clean : replacementForward(tc, data, model, { ...extra, cuts, ablations }, inputs);
       const classes = outputClasses(model, r.resid);
       const effect = effectOf(truth, baseClasses, outputClasses(model, clean.resid), classes);
       return {
@@ -93,7 +95,7 @@ export function interventionReport(
         agrees: effect.agreesRows,
         agreement: effect.agreement,
         effect,
-        woke: wokeFeatures(clean.acts, r.acts, tc.layout.features, model.n),
+        woke: wokeFeatures(clean.acts, r.acts, tc.layout.features, truth.length),
       };
     }),
   };
