@@ -99,9 +99,11 @@ describe('the whole link', () => {
     const r = read('#v=1&lambda=banana&cut=zz%3E9&fa=c1.3*bad&graph=v1.q&speed=fast&at=99999999&circuit=a%20XOR');
     expect(r.config.circuit).toBe('');
     expect(r.config.cuts).toEqual([]);
+    // The replaced λ the message names is the one the page then uses (the write-up model's default).
+    expect(r.config.lambda).toBe(0.3);
     expect(r.problems).toMatchInlineSnapshot(`
       [
-        "lambda 'banana' is not a number; using 0.05",
+        "lambda 'banana' is not a number; using 0.3",
         "cut 'zz>9' was ignored: layer '9' is not one of 0 to 1",
         "graph: graph view: "q" is not understood; it was ignored",
         "circuit: Expected an input name or '(' at position 5, found the end of the formula; using the write-up's model.",

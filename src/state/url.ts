@@ -406,6 +406,13 @@ export interface ReadLink extends Link {
  * size bound the other keys; the interventions are fitted to it and `at` to the run's length.
  * Problems come in the order the page lists them: config, graph view, circuit, interventions, view keys.
  */
+function fallbackRead(body: string): { config: ExperimentConfig; problems: string[] } {
+  const rest = new URLSearchParams(body);
+  rest.delete('circuit');
+  const again = parseHash(rest.toString());
+  return { config: onWriteUpModel(again.config), problems: again.problems };
+}
+
 export function readLink(hash: string): ReadLink {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const graph = decodeGraphState(params.get('graph') ?? '');
@@ -422,7 +429,9 @@ export function readLink(hash: string): ReadLink {
   const graphProblems = graph.problems.map((p) => `graph: ${p}`);
   const first = parseHash(body);
   const { model, problem } = resolveModel(first.config.circuit);
-  const read = problem ? { config: onWriteUpModel(first.config), problems: first.problems } : parseHash(body, model.dimNames, model.layers.length, model.n);
+  // A circuit that does not build falls back to the write-up's model; the rest is read again
+  // without it, so a replaced value names the write-up model's default, the one the page uses.
+  const read = problem ? fallbackRead(body) : parseHash(body, model.dimNames, model.layers.length, model.n);
   const config = read.config;
   const interventions = fitToModel(linked.value, model, config);
   const dropped = droppedProblem(linked.value, interventions);
