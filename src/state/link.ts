@@ -16,11 +16,11 @@ export function keepLinkedMax(keep: boolean): void {
   keepMax = keep;
 }
 
-/** The hash body (no '#') of the experiment the page shows, its cuts named by the shown model's dims. */
-export function currentLink(): string {
+/** The hash body (no '#') of the experiment the page shows, its cuts named by the shown model's dims; `at` names a scrubbed step. */
+export function currentLink(at: number | null = null): string {
   const s = useStore.getState();
   const { model } = resolveModel(s.config.circuit, s.uploadedModel);
   const interventions = { featureAblations: s.featureAblations, pairsOff: s.pairsOff, neuronAblations: s.neuronAblations };
-  const view = { speed: keepMax && s.speed === 1 ? ('max' as const) : null, at: null };
+  const view = { speed: keepMax && s.speed === 1 ? ('max' as const) : null, at };
   return writeLink({ config: s.config, interventions, graph: graphStateOf(useGraphStore.getState()), view }, model.dimNames);
 }

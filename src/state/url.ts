@@ -400,12 +400,7 @@ export interface ReadLink extends Link {
   problems: string[];
 }
 
-/**
- * Reads a whole hash (with or without '#'); never throws. Two passes: the circuit decides the
- * model (resolveModel; one that does not compile opens the write-up's model), whose dims and
- * size bound the other keys; the interventions are fitted to it and `at` to the run's length.
- * Problems come in the order the page lists them: config, graph view, circuit, interventions, view keys.
- */
+/** A link whose circuit does not build: the rest read again without it, on the write-up's model. */
 function fallbackRead(body: string): { config: ExperimentConfig; problems: string[] } {
   const rest = new URLSearchParams(body);
   rest.delete('circuit');
@@ -413,6 +408,12 @@ function fallbackRead(body: string): { config: ExperimentConfig; problems: strin
   return { config: onWriteUpModel(again.config), problems: again.problems };
 }
 
+/**
+ * Reads a whole hash (with or without '#'); never throws. Two passes: the circuit decides the
+ * model (resolveModel; one that does not compile opens the write-up's model), whose dims and
+ * size bound the other keys; the interventions are fitted to it and `at` to the run's length.
+ * Problems come in the order the page lists them: config, graph view, circuit, interventions, view keys.
+ */
 export function readLink(hash: string): ReadLink {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const graph = decodeGraphState(params.get('graph') ?? '');

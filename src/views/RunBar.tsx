@@ -1,5 +1,6 @@
 /** Status, transport (play/pause/step/reset), speed and share: the run's one-line cockpit. */
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { currentLink } from '../state/link.ts';
 import { useStore } from '../state/store.ts';
 import { snapshotLane } from '../state/snapshots.ts';
 import type { RunController } from '../state/runner.ts';
@@ -15,14 +16,10 @@ const SPEEDS: { value: Pace; label: string }[] = [
 
 /** The page's link, plus the scrubbed step (`at`) when the reader has travelled back. */
 function shareLink(): string {
-  const s = useStore.getState();
   const url = new URL(window.location.href);
-  const shown = s.scrubStep === null ? null : snapshotLane.getState().shown;
+  const shown = useStore.getState().scrubStep === null ? null : snapshotLane.getState().shown;
   if (!shown) return url.href;
-  const params = new URLSearchParams(url.hash.replace(/^#/, ''));
-  params.delete('at');
-  const rest = params.toString();
-  return `${url.origin}${url.pathname}${url.search}#${rest}${rest ? '&' : ''}at=${shown.step}`;
+  return `${url.origin}${url.pathname}${url.search}#${currentLink(shown.step)}`;
 }
 
 /** Milliseconds between step read-outs while training. */

@@ -232,17 +232,11 @@ export function useShownSnapshot(period = REACT_TICK_MS, turn = 0, delay = 0): S
   sub.current.every = every;
   sub.current.offset = turn;
   sub.current.delay = delay;
-  const io = useRef<IntersectionObserver | null>(null);
+  const unwatch = useRef<() => void>(() => {});
   const box = useCallback((el: Element | null) => {
-    io.current?.disconnect();
-    io.current = null;
+    unwatch.current();
     const s = sub.current;
-    if (!el || typeof IntersectionObserver === 'undefined') return;
-    io.current = new IntersectionObserver((entries) => {
-      s.visible = entries.some((e) => e.isIntersecting);
-      if (s.visible) deliver(s, snapshotLane.getState());
-    });
-    io.current.observe(el);
+    unwatch.current = watchSight(el, s, () => deliver(s, snapshotLane.getState()));
   }, []);
   useEffect(() => {
     const s = sub.current;
@@ -251,13 +245,9 @@ export function useShownSnapshot(period = REACT_TICK_MS, turn = 0, delay = 0): S
     const leave = join(s, REACT_TICK_MS, 0);
     return () => {
       leave();
-      io.current?.disconnect();
+      unwatch.current();
     };
   }, []);
   return { snapshot: state.shown, history: state.history, box };
 }
 
-/** The current lane state, read at render (for event handlers and the tour, which re-render on their own). */
-export function laneNow(): LaneState {
-  return snapshotLane.getState();
-}
