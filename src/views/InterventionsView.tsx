@@ -33,7 +33,7 @@ export function InterventionsView({ model, config, layouts, highlight, onHighlig
   const data = useMemo(() => modelData(model, dataLayout), [model, dataLayout]);
 
   const N = model.n;
-  // The per-input table lists every input up to 8-input models, else the snapshots' fixed sample (the counts above stay over all N).
+  // The report and its per-input table cover every input up to 8-input models, else the snapshots' fixed sample (row j is input tableInputs[j]).
   const tableInputs = useMemo(() => {
     const sample = shownInputs(model.n);
     return sample ? Array.from(sample) : Array.from({ length: model.n }, (_, n) => n);
@@ -47,8 +47,6 @@ export function InterventionsView({ model, config, layouts, highlight, onHighlig
     tableInputs.forEach((n, j) => out.set(model.inputs.subarray(n * k, (n + 1) * k), j * k));
     return out;
   }, [model, tableInputs, tableSampled]);
-  /** Where input n sits in the report's arrays. */
-  const at = (n: number, j: number): number => (tableSampled ? j : n);
   // A light history entry of a big run may carry no parameters: nothing to run the replacements on.
   const paramsKept = snapshot !== null && snapshot.members.every((m, k) => m.params.length === layouts[k]?.size);
   const report = useMemo(() => {
@@ -186,8 +184,8 @@ export function InterventionsView({ model, config, layouts, highlight, onHighlig
                   {tableInputs.map((n, j) => (
                     <th
                       key={n}
-                      className={`${highlight.input === n ? 'hl' : ''} ${report.base.changed[at(n, j)] ? 'changed' : ''}`}
-                      title={report.base.changed[at(n, j)] ? 'the intervention changes the real model here' : undefined}
+                      className={`${highlight.input === n ? 'hl' : ''} ${report.base.changed[j] ? 'changed' : ''}`}
+                      title={report.base.changed[j] ? 'the intervention changes the real model here' : undefined}
                       onMouseEnter={() => onHighlight({ input: n, feature: null })}
                     >
                       {inputLabel(model, n)}
@@ -199,31 +197,31 @@ export function InterventionsView({ model, config, layouts, highlight, onHighlig
                 <tr>
                   <th scope="row">truth</th>
                   {tableInputs.map((n, j) => (
-                    <td key={n} className={report.truth[at(n, j)] ? 'true' : 'false'}>{report.truth[at(n, j)] ? 'T' : 'F'}</td>
+                    <td key={n} className={report.truth[j] ? 'true' : 'false'}>{report.truth[j] ? 'T' : 'F'}</td>
                   ))}
                 </tr>
                 <tr>
                   <th scope="row">real model</th>
-                  {tableInputs.map((n, j) => [n, at(n, j), report.base.classes[at(n, j)]] as const).map(([n, p, c]) => (
+                  {tableInputs.map((n, j) => (
                     <td
                       key={n}
-                      className={`${c ? 'true' : 'false'} ${report.base.changed[p] ? 'changed' : ''}`}
-                      title={`${model.dimNames[model.outputDim]} = ${fmt(report.base.output[p])}${report.base.changed[p] ? ' — changed by the intervention' : ''}`}
+                      className={`${report.base.classes[j] ? 'true' : 'false'} ${report.base.changed[j] ? 'changed' : ''}`}
+                      title={`${model.dimNames[model.outputDim]} = ${fmt(report.base.output[j])}${report.base.changed[j] ? ' — changed by the intervention' : ''}`}
                     >
-                      {c ? 'T' : 'F'}
+                      {report.base.classes[j] ? 'T' : 'F'}
                     </td>
                   ))}
                 </tr>
                 {report.kinds.map((kind, k) => (
                   <tr key={kind} data-testid={`iv-row-${kind}`}>
                     <th scope="row">{kind.toUpperCase()} replacement</th>
-                    {tableInputs.map((n, j) => [n, at(n, j), report.members[k].classes[at(n, j)]] as const).map(([n, p, c]) => (
+                    {tableInputs.map((n, j) => (
                       <td
                         key={n}
-                        className={`${c ? 'true' : 'false'} ${report.members[k].agrees[p] ? '' : 'disagree'} ${report.members[k].effect.followedRows[p] ? 'followed' : ''}`}
-                        title={`${kind.toUpperCase()} ${model.dimNames[model.outputDim]} = ${fmt(report.members[k].output[p])}${report.members[k].agrees[p] ? '' : ' — disagrees with the real model'}${report.members[k].effect.followedRows[p] ? ' — follows the real model\'s change' : ''}`}
+                        className={`${report.members[k].classes[j] ? 'true' : 'false'} ${report.members[k].agrees[j] ? '' : 'disagree'} ${report.members[k].effect.followedRows[j] ? 'followed' : ''}`}
+                        title={`${kind.toUpperCase()} ${model.dimNames[model.outputDim]} = ${fmt(report.members[k].output[j])}${report.members[k].agrees[j] ? '' : ' — disagrees with the real model'}${report.members[k].effect.followedRows[j] ? ' — follows the real model\'s change' : ''}`}
                       >
-                        {c ? 'T' : 'F'}
+                        {report.members[k].classes[j] ? 'T' : 'F'}
                       </td>
                     ))}
                   </tr>
