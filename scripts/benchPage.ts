@@ -26,6 +26,11 @@ const scrub = argv.includes('--scrub');
 const port = Number(option('--port') ?? 4180);
 /** `--profile FILE`: a CDP CPU profile of the page's main thread over the measured window (last run). */
 const profileFile = option('--profile');
+/**
+ * `--attribute`: prints, for each long task of the last run, the functions that held it (inclusive
+ * time of CDP CPU samples inside the task's window). Build with `--minify false` to read names.
+ */
+const attribute = argv.includes('--attribute');
 if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
   console.error('bench:page: --runs must be an integer from 1 to 20');
   process.exit(2);
@@ -74,13 +79,20 @@ try {
   for (let r = 0; r < runs; r++) {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
+    // With --attribute the profile covers the whole load, from before navigation.
+    const early = attribute && r === runs - 1 ? await context.newCDPSession(page) : null;
+    if (early) {
+      await early.send('Profiler.enable');
+      await early.send('Profiler.setSamplingInterval', { interval: 200 });
+      await early.send('Profiler.start');
+    }
     // A string, not a function: tsx's transpiler would wrap a function's inner functions in helpers the page lacks.
     await page.addInitScript(PROBE);
     await page.goto(`http://127.0.0.1:${port}/#${hash}`);
     await page.waitForSelector('[data-testid="status"][data-value="training"]', { timeout: 60_000 });
     if (view) await page.getByTestId(view).scrollIntoViewIfNeeded({ timeout: 60_000 });
-    const cdp = profileFile ? await context.newCDPSession(page) : null;
-    if (cdp) {
+    const cdp = early ?? (profileFile ? await context.newCDPSession(page) : null);
+    if (cdp && !early) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
       await cdp.send('Profiler.start');
@@ -117,10 +129,23 @@ try {
       }, from);
     }
     results.push({ ...figures, scrubLongestMs });
-    if (cdp && profileFile) {
+    if (cdp) {
+      // A marker the profile can see: a 20 ms busy loop whose page time is known, to align clocks.
+      const markAt = early
+        ? await page.evaluate('(function __benchSync() { const t = performance.now(); while (performance.now() - t < 20) {} return t; })()')
+        : 0;
       const { profile } = await cdp.send('Profiler.stop');
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync(profileFile, JSON.stringify(profile));
+      if (profileFile) {
+        const { writeFileSync } = await import('node:fs');
+        writeFileSync(profileFile, JSON.stringify(profile));
+      }
+      if (attribute && r === runs - 1) {
+        const windows = await page.evaluate(() => {
+          const b = (window as unknown as { __bench: { tasks: number[]; starts: number[] } }).__bench;
+          return b.tasks.map((d, i) => ({ start: b.starts[i], duration: d })).filter((t) => t.duration > 50);
+        });
+        printAttribution(profile, markAt as number, windows);
+      }
     }
     await context.close();
   }
@@ -143,3 +168,63 @@ for (const [k, r] of results.entries()) {
 }
 console.log(`median of ${runs}: ${seconds === null ? 'done in' : 'measured until'} ${summary.doneMs} ms, ${summary.fps} fps; longest task ${summary.longestTaskMs} ms; ${summary.commitsPerS} React commits/s${summary.scrubLongestMs === null ? '' : `; longest task while scrubbing ${summary.scrubLongestMs} ms`}`);
 if (json) console.log(JSON.stringify(summary));
+
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+
+/** For each window, the functions on the stack longest (inclusive), from the profile's samples. */
+function printAttribution(
+  profile: { nodes: ProfileNode[]; startTime: number; samples?: number[]; timeDeltas?: number[] },
+  markPageMs: number,
+  windows: { start: number; duration: number }[],
+): void {
+  const parent = new Map<number, number>();
+  const byId = new Map<number, ProfileNode>();
+  for (const n of profile.nodes) {
+    byId.set(n.id, n);
+    for (const c of n.children ?? []) parent.set(c, n.id);
+  }
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  const times: number[] = [];
+  let t = 0;
+  for (const d of deltas) times.push((t += d));
+  // The first sample inside the marker is at page time markPageMs.
+  const inMark = (id: number | undefined): boolean => {
+    for (; id !== undefined; id = parent.get(id)) if (byId.get(id)!.callFrame.functionName === '__benchSync') return true;
+    return false;
+  };
+  const first = samples.findIndex((id) => inMark(id));
+  if (first < 0) {
+    console.log('attribution: the clock marker is not in the profile');
+    return;
+  }
+  const pageMsAtStart = markPageMs - times[first] / 1000;
+  for (const w of windows) {
+    const inclusive = new Map<string, number>();
+    const self = new Map<string, number>();
+    let counted = 0;
+    for (let i = 0; i < samples.length; i++) {
+      const ms = pageMsAtStart + times[i] / 1000;
+      if (ms < w.start || ms > w.start + w.duration) continue;
+      const dt = (i + 1 < times.length ? times[i + 1] - times[i] : 0) / 1000;
+      counted += dt;
+      const leaf = byId.get(samples[i])!.callFrame;
+      const leafKey = `${leaf.functionName || '(anonymous)'} ${leaf.url.split('/').pop()}:${leaf.lineNumber + 1}`;
+      self.set(leafKey, (self.get(leafKey) ?? 0) + dt);
+      const seen = new Set<string>();
+      for (let id: number | undefined = samples[i]; id !== undefined; id = parent.get(id)) {
+        const f = byId.get(id)!.callFrame;
+        const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        inclusive.set(key, (inclusive.get(key) ?? 0) + dt);
+      }
+    }
+    const depth = Number(option('--attribute-lines') ?? 14);
+    const top = [...inclusive].filter(([k]) => !k.startsWith('(root)')).sort((a, b) => b[1] - a[1]).slice(0, depth);
+    console.log(`long task at ${Math.round(w.start)} ms, ${Math.round(w.duration)} ms (${Math.round(counted)} ms sampled):`);
+    for (const [k, v] of top) console.log(`  ${v.toFixed(1).padStart(7)} ms  ${k}`);
+    console.log('  self:');
+    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`  ${v.toFixed(1).padStart(7)} ms  ${k}`);
+  }
+}
