@@ -3,15 +3,15 @@
  * input, on shared scales, under the current cuts, ablations and decoder blocks switched off,
  * and the comparison of where each one's output attribution comes through.
  */
-import { useMemo } from 'react';
+import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import type { TranscoderKind } from '../core/config.ts';
-import { attributionGraph, type AttributionGraph } from '../core/attribution/graph.ts';
-import { decoderWrites, matchFeatures, type DecoderWrites, type FeatureMatch } from '../core/attribution/groundTruth.ts';
-import { realGraph } from '../core/attribution/realGraph.ts';
+import type { AttributionGraph } from '../core/attribution/graph.ts';
+import type { AnalysisMember, GraphAnalysis, GraphAnalysisInput } from '../core/attribution/graphAnalysis.ts';
 import { forward, inputLabel, outputClasses } from '../core/model/baseModel.ts';
-import { modelData } from '../core/run.ts';
+import type { Result } from '../core/result.ts';
 import { shownInputs } from '../core/snapshot.ts';
-import type { TrainedTranscoder } from '../core/transcoder/apply.ts';
+import { graphAnalyzer } from '../state/graphAnalysis.ts';
+import { snapshotLane } from '../state/snapshots.ts';
 import { useStore } from '../state/store.ts';
 import { defaultGraphState, useGraphStore, type ClickMode } from '../state/graphStore.ts';
 import type { GraphScale } from './charts/graphDrawer.ts';
@@ -20,12 +20,40 @@ import { RealGraphPanel } from './RealGraphPanel.tsx';
 import { RoutesTable } from './RoutesTable.tsx';
 import { sampleWords } from './shownInputs.ts';
 import type { ViewProps } from './types.ts';
-import { useShownSnapshot } from './useSnapshotDrawer.ts';
+import { useReactTick, useShownSnapshot } from './useSnapshotDrawer.ts';
 import './graph.css';
 
-interface Member {
-  kind: TranscoderKind;
-  tc: TrainedTranscoder;
+/** The analyzer's newest answer, with the request it answers. */
+interface Answer {
+  input: GraphAnalysisInput;
+  result: Result<GraphAnalysis>;
+}
+
+const analyzer = graphAnalyzer();
+
+/**
+ * Sends each request to the graph-analysis worker and keeps the newest answer that belongs to
+ * the current model (an answer for a model the page has left is never shown with the new one).
+ * While a run streams, an answer waits for the React views' next tick and commits with them;
+ * otherwise (paused, done, scrubbed, a click) it shows at once.
+ */
+function useGraphAnalysis(request: GraphAnalysisInput): Answer | null {
+  const [answer, setAnswer] = useState<Answer | null>(null);
+  const held = useRef<Answer | null>(null);
+  useEffect(() => {
+    analyzer.analyze(request, (result) => {
+      const lane = snapshotLane.getState();
+      if (lane.training && lane.scrubStep === null) held.current = { input: request, result };
+      else startTransition(() => setAnswer({ input: request, result }));
+    });
+  }, [request]);
+  useReactTick(() => {
+    const next = held.current;
+    held.current = null;
+    if (next) startTransition(() => setAnswer(next));
+  });
+  useEffect(() => () => analyzer.cancel(), []);
+  return answer && answer.input.model === request.model && answer.input.dataLayout === request.dataLayout ? answer : null;
 }
 
 const ORDER: Record<TranscoderKind, number> = { clt: 0, plt: 1 };
@@ -44,7 +72,6 @@ export function GraphView({ model, config, layouts, onHighlight }: ViewProps) {
 
   // Under the write-up's layout the transcoders trained on re-arranged data (SPEC §2).
   const dataLayout = useStore((s) => s.config.layout);
-  const data = useMemo(() => modelData(model, dataLayout), [model, dataLayout]);
   const truth = useMemo(() => outputClasses(model, forward(model).resid), [model]);
   const input = Math.min(model.n - 1, Math.max(0, Math.round(config.input) || 0));
   // Every input up to 8-input models; above, the snapshots' fixed sample (and the chosen input): a graph needs only the parameters.
@@ -55,34 +82,25 @@ export function GraphView({ model, config, layouts, onHighlight }: ViewProps) {
   }, [sample, model, input]);
 
   // A snapshot from before a config change can outlive its layout for a moment: skip it then.
-  const members = useMemo<Member[] | null>(() => {
-    if (!snapshot) return null;
+  const members = useMemo<AnalysisMember[]>(() => {
+    if (!snapshot) return [];
     const list = snapshot.members.flatMap((m, k) => {
       const layout = layouts[k];
-      return layout && m.params.length === layout.size && layout.dims === model.dims ? [{ kind: m.kind, tc: { layout, params: m.params } }] : [];
+      return layout && m.params.length === layout.size && layout.dims === model.dims ? [{ kind: m.kind, layout, params: m.params }] : [];
     });
-    return list.length > 0 ? list.sort((a, b) => ORDER[a.kind] - ORDER[b.kind]) : null;
+    return list.sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
   }, [snapshot, layouts, model]);
-  const matches = useMemo(() => members?.map((m) => matchFeatures(m.tc, data, model)) ?? null, [members, data, model]);
-  const graphs = useMemo<AttributionGraph[] | null>(
-    () =>
-      members?.map((m) =>
-        attributionGraph(m.tc, data, model, input, {
-          cuts: config.cuts,
-          features: featureAblations.filter((a) => a.kind === m.kind).map(({ layer, feature }) => ({ layer, feature })),
-          pairsOff: m.kind === 'clt' ? pairsOff : [],
-          ablations: neuronAblations,
-        }),
-      ) ?? null,
-    [members, data, model, input, config.cuts, featureAblations, pairsOff, neuronAblations],
+  // The graphs are computed in the graph-analysis worker; the view shows the newest answer for this model.
+  const request = useMemo<GraphAnalysisInput>(
+    () => ({ model, dataLayout, members, input, cuts: config.cuts, featureAblations, pairsOff, neuronAblations }),
+    [model, dataLayout, members, input, config.cuts, featureAblations, pairsOff, neuronAblations],
   );
-
-  const writes = useMemo(
-    () => members?.map((m) => decoderWrites(m.tc, data, model, m.kind === 'clt' ? pairsOff : [])) ?? null,
-    [members, data, model, pairsOff],
-  );
-  const real = useMemo(() => realGraph(model, input, config.cuts, neuronAblations), [model, input, config.cuts, neuronAblations]);
-  const scale = useMemo(() => sharedScale([real, ...(graphs ?? [])]), [real, graphs]);
+  const answer = useGraphAnalysis(request);
+  const analysis = answer?.result.ok ? answer.result.value : null;
+  const analyzed = answer?.result.ok ? answer.input.members : [];
+  const real = analysis?.real ?? null;
+  const graphs = analysis && analysis.graphs.length > 0 ? analysis.graphs : null;
+  const scale = useMemo(() => sharedScale(analysis ? [analysis.real, ...analysis.graphs] : []), [analysis]);
 
   return (
     <section ref={box} className="panel wide graph-view" data-testid="view-graphs" aria-label="Attribution graphs">
@@ -141,31 +159,42 @@ export function GraphView({ model, config, layouts, onHighlight }: ViewProps) {
       </div>
       {/* The two stories first, side by side; the ground truth follows on the same scales (issue 16: "beside them, or just below"). */}
       <div className="graph-pair">
-        {!graphs || !members || !matches || !writes ? (
-          <p className="empty">waiting for the first snapshot</p>
+        {answer && !answer.result.ok ? (
+          <p className="error" role="alert" data-testid="graph-error">
+            The graphs could not be computed: {answer.result.message}
+          </p>
+        ) : !graphs || !analysis ? (
+          <p className="empty">{members.length > 0 ? 'computing the graphs…' : 'waiting for the first snapshot'}</p>
         ) : (
           graphs.map((g, k) => (
             <GraphPanel
-              key={members[k].kind}
-              kind={members[k].kind}
+              key={analyzed[k].kind}
+              kind={analyzed[k].kind}
               model={model}
               graph={g}
-              matches={matches[k] as (FeatureMatch | null)[][]}
-              writes={writes[k] as DecoderWrites[][]}
+              matches={analysis.matches[k]}
+              writes={analysis.writes[k]}
               scale={scale}
               onHighlight={onHighlight}
             />
           ))
         )}
-        <RealGraphPanel model={model} graph={real} scale={scale} onHighlight={onHighlight} />
+        {real && <RealGraphPanel model={model} graph={real} scale={scale} onHighlight={onHighlight} />}
       </div>
-      <RoutesTable
-        layers={model.layers.length}
-        columns={[
-          { key: 'real', name: 'real model', graph: real },
-          ...(graphs && members ? graphs.map((g, k) => ({ key: members[k].kind, name: members[k].kind.toUpperCase(), graph: g })) : []),
-        ]}
-      />
+      {analyzer.onPage && (
+        <p className="hint" data-testid="graph-on-page">
+          The graphs are computed on the page ({analyzer.onPage}): the page may pause while they are.
+        </p>
+      )}
+      {real && (
+        <RoutesTable
+          layers={model.layers.length}
+          columns={[
+            { key: 'real', name: 'real model', graph: real },
+            ...(graphs ? graphs.map((g, k) => ({ key: analyzed[k].kind, name: analyzed[k].kind.toUpperCase(), graph: g })) : []),
+          ]}
+        />
+      )}
     </section>
   );
 }
