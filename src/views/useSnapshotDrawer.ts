@@ -113,8 +113,9 @@ function join(sub: Subscriber, period: number, phase: number): () => void {
       sub.delayTimer = window.setTimeout(() => deliver(sub, snapshotLane.getState(), false), sub.delay);
       return;
     }
-    // A view still waiting for its first snapshot gets it at once.
-    if (settled || sub.seen?.shown == null) deliver(sub, s);
+    // A view still waiting for its first snapshot gets it at once (a React view as a transition: sliced).
+    if (settled) deliver(sub, s);
+    else if (sub.seen?.shown == null) deliver(sub, s, false);
     else if (!c.timer) tick(period, phase, c);
   });
   return () => {
@@ -251,3 +252,18 @@ export function useShownSnapshot(period = REACT_TICK_MS, turn = 0, delay = 0): S
   return { snapshot: state.shown, history: state.history, box };
 }
 
+
+/**
+ * Calls `onTick` on the React views' clock while training (in the same task as their updates,
+ * so what it sets commits with them) and at once on a new run, a scrub or a stop. For results
+ * that arrive between ticks (the graph worker's answers): held until the tick, they add no commit.
+ */
+export function useReactTick(onTick: () => void): void {
+  const ref = useRef(onTick);
+  ref.current = onTick;
+  useEffect(() => {
+    const s: Subscriber = { seen: null, visible: true, every: 1, offset: 0, delay: 0, delayTimer: 0, deliver: () => ref.current() };
+    const leave = join(s, REACT_TICK_MS, 0);
+    return leave;
+  }, []);
+}
