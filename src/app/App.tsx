@@ -15,6 +15,7 @@ import { Scrubber } from '../views/Scrubber.tsx';
 import { Banners } from '../views/Banners.tsx';
 import { InterventionsView } from '../views/InterventionsView.tsx';
 import type { ViewProps } from '../views/types.ts';
+import { Later } from '../views/Later.tsx';
 
 // The d3-heavy views load after the first paint.
 const L0LiveView = lazy(() => import('../views/L0LiveView.tsx').then((m) => ({ default: m.L0LiveView })));
@@ -76,23 +77,24 @@ export function App({ runner }: { runner: RunController }) {
               <div className="story-graphs"><div className="view-slot"><GraphView {...props} /></div></div>
             </Suspense>
           </div>
-          <Table1View {...props} />
-          <ModelDiagram {...props} cuts={config.cuts} onToggleCut={toggleCut} />
-          <InterventionsView {...props} />
-          <UploadPanel runner={runner} />
+          {/* Below the fold: each block mounts after the first paint, one per task (views/Later.tsx). */}
+          <Later><Table1View {...props} /></Later>
+          <Later><ModelDiagram {...props} cuts={config.cuts} onToggleCut={toggleCut} /></Later>
+          <Later><InterventionsView {...props} /></Later>
+          <Later><UploadPanel runner={runner} /></Later>
           <Suspense fallback={<Loading />}>
-            <div className="view-slot"><CurvesView {...props} /></div>
-            <div className="view-slot"><TradeoffView {...props} /></div>
-            <div className="view-slot wide"><WeightsView {...props} /></div>
-            <div className="view-slot"><ActivationsView {...props} /></div>
-            <div className="view-slot"><ReconView {...props} /></div>
-            <div className="view-slot"><DepthView {...props} /></div>
-            <div className="view-slot wide"><RealGraphsPanel {...props} /></div>
+            <Later><div className="view-slot"><CurvesView {...props} /></div></Later>
+            <Later><div className="view-slot"><TradeoffView {...props} /></div></Later>
+            <Later><div className="view-slot wide"><WeightsView {...props} /></div></Later>
+            <Later><div className="view-slot"><ActivationsView {...props} /></div></Later>
+            <Later><div className="view-slot"><ReconView {...props} /></div></Later>
+            <Later><div className="view-slot"><DepthView {...props} /></div></Later>
+            <Later><div className="view-slot wide"><RealGraphsPanel {...props} /></div></Later>
           </Suspense>
         </main>
       </div>
-      <section aria-label="Sweep"><Suspense fallback={null}><SweepView /></Suspense></section>
-      <section aria-label="Why does it collapse?"><Suspense fallback={null}><WhyView /></Suspense></section>
+      <section aria-label="Sweep"><Later><Suspense fallback={null}><SweepView /></Suspense></Later></section>
+      <section aria-label="Why does it collapse?"><Later><Suspense fallback={null}><WhyView /></Suspense></Later></section>
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { NO_HIGHLIGHT, type Highlight } from '../state/highlight.ts';
 import type { ViewProps } from './types.ts';
 import { memberFireCounts } from './shownInputs.ts';
 import { useShownSnapshot } from './useSnapshotDrawer.ts';
+import { inOwnTask } from './taskQueue.ts';
 import './heatmaps.css';
 
 export const KIND_LABEL: Record<TranscoderKind, string> = { clt: 'CLT', plt: 'PLT' };
@@ -57,15 +58,20 @@ export function HeatmapBox({ opts, testId }: { opts: HeatmapOptions; testId?: st
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    // Callbacks go through `latest` so new closures never force a rebuild.
-    const h = drawHeatmap(el, {
-      ...latest.current,
-      onHover: (r, c) => latest.current.onHover?.(r, c),
-      cellTitle: (r, c) => latest.current.cellTitle(r, c),
+    let h: HeatmapHandle | null = null;
+    // Each heatmap builds in a task of its own: a commit that reshapes several never builds them all in one task.
+    const cancel = inOwnTask(() => {
+      // Callbacks go through `latest` so new closures never force a rebuild.
+      h = drawHeatmap(el, {
+        ...latest.current,
+        onHover: (r, c) => latest.current.onHover?.(r, c),
+        cellTitle: (r, c) => latest.current.cellTitle(r, c),
+      });
+      handle.current = h;
     });
-    handle.current = h;
     return () => {
-      h.destroy();
+      cancel();
+      h?.destroy();
       handle.current = null;
     };
   }, [shape]);

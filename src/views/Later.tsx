@@ -1,0 +1,23 @@
+/**
+ * Mounts what lies below the fold after the first paint, one block per task (views/taskQueue.ts),
+ * so no single task lays out the whole page: the first frame holds the masthead, the settings
+ * and the story; each later block arrives in a task of its own, in page order.
+ */
+import { startTransition, useEffect, useState, type ReactNode } from 'react';
+import { inOwnTask } from './taskQueue.ts';
+
+export function Later({ children, height = 300 }: { children: ReactNode; height?: number }) {
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    let cancel = () => {};
+    // After the next frame: the first paint comes first.
+    const frame = requestAnimationFrame(() => {
+      cancel = inOwnTask(() => startTransition(() => setShown(true)));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      cancel();
+    };
+  }, []);
+  return shown ? <>{children}</> : <div className="later" style={{ minHeight: height }} aria-hidden="true" />;
+}
