@@ -4,6 +4,7 @@ import { createLineChart, KIND_PALETTE, layerStyle, type LineChart, type LineCha
 import { collapses, column, KIND_LABEL, kindsOf, perLayerSeries, steadyTop } from './curveSeries.ts';
 import type { ViewProps } from './types.ts';
 import { useShownSnapshot } from './useSnapshotDrawer.ts';
+import { inOwnTask } from './taskQueue.ts';
 import './views.css';
 
 /**
@@ -24,7 +25,8 @@ export function LineChartBox({ series, opts }: { series: LineSeries[]; opts: Lin
       chart.current = null;
     };
   }, []);
-  useEffect(() => chart.current?.update(series, opts), [series, opts]);
+  // Each chart redraws in a task of its own: the four charts of one commit never redraw in one task.
+  useEffect(() => inOwnTask(() => chart.current?.update(series, opts)), [series, opts]);
   return <div className="chart-box" ref={ref} />;
 }
 
