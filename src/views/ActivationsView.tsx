@@ -1,7 +1,8 @@
 /** Feature activations of every transcoder on all inputs: features × inputs heatmaps per kind and layer. */
 import { useMemo, useState } from 'react';
 import type { TranscoderKind } from '../core/config.ts';
-import { forward, inputLabel, outputClasses } from '../core/model/baseModel.ts';
+import { inputLabel, outputClasses } from '../core/model/baseModel.ts';
+import { cleanForward } from '../core/run.ts';
 import type { TranscoderSnapshot } from '../core/snapshot.ts';
 import type { Layout } from '../core/transcoder/layout.ts';
 import type { HeatmapOptions } from './charts/heatmap.ts';
@@ -73,7 +74,7 @@ export function ActivationsView({ model, layouts, highlight, onHighlight }: View
     [snapshot, layouts, n, aliveOnly],
   );
   const rows = data?.shown.kept ? data.shown.rows : null;
-  const truthAll = useMemo(() => outputClasses(model, forward(model).resid), [model]);
+  const truthAll = useMemo(() => outputClasses(model, cleanForward(model).resid), [model]);
   // Labels for the inputs the snapshot carries only (all of them up to 8-input models).
   const inputs = useMemo(() => {
     const list = rows ?? new Int32Array(0);

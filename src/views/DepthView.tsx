@@ -11,7 +11,7 @@ import type { TranscoderKind } from '../core/config.ts';
 import { depthSignature, pooledDepth, type InputDepth } from '../core/attribution/depth.ts';
 import { realGraph } from '../core/attribution/realGraph.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
-import { modelData } from '../core/run.ts';
+import { sharedModelData } from '../core/run.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
 import type { TrainedTranscoder } from '../core/transcoder/apply.ts';
 import type { TrainingData } from '../core/transcoder/data.ts';
@@ -251,7 +251,7 @@ export function DepthView({ model, config, layouts }: ViewProps) {
   const training = useStore((s) => s.status === 'training' && s.scrubStep === null);
   // Under the write-up's layout the transcoders trained on re-arranged data (SPEC §2).
   const dataLayout = useStore((s) => s.config.layout);
-  const data = useMemo(() => modelData(model, dataLayout), [model, dataLayout]);
+  const data = useMemo(() => sharedModelData(model, dataLayout), [model, dataLayout]);
   const inputs = useMemo(() => sampleInputs(model.n, depthSampleSize(model.n, config.features)), [model, config.features]);
   const bars = useMemo(() => (snapshot ? l0Rows(snapshot, layouts, model) : []), [snapshot, layouts, model]);
   const attributed = training ? null : snapshot;

@@ -7,7 +7,8 @@ import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import type { TranscoderKind } from '../core/config.ts';
 import type { AttributionGraph } from '../core/attribution/graph.ts';
 import type { AnalysisMember, GraphAnalysis, GraphAnalysisInput } from '../core/attribution/graphAnalysis.ts';
-import { forward, inputLabel, outputClasses } from '../core/model/baseModel.ts';
+import { inputLabel, outputClasses } from '../core/model/baseModel.ts';
+import { cleanForward } from '../core/run.ts';
 import type { Result } from '../core/result.ts';
 import { shownInputs } from '../core/snapshot.ts';
 import { graphAnalyzer } from '../state/graphAnalysis.ts';
@@ -72,7 +73,7 @@ export function GraphView({ model, config, layouts, onHighlight }: ViewProps) {
 
   // Under the write-up's layout the transcoders trained on re-arranged data (SPEC §2).
   const dataLayout = useStore((s) => s.config.layout);
-  const truth = useMemo(() => outputClasses(model, forward(model).resid), [model]);
+  const truth = useMemo(() => outputClasses(model, cleanForward(model).resid), [model]);
   const input = Math.min(model.n - 1, Math.max(0, Math.round(config.input) || 0));
   // Every input up to 8-input models; above, the snapshots' fixed sample (and the chosen input): a graph needs only the parameters.
   const sample = useMemo(() => shownInputs(model.n), [model]);

@@ -7,7 +7,7 @@
 import { useMemo } from 'react';
 import { interventionReport } from '../core/metrics/interventionReport.ts';
 import { inputLabel } from '../core/model/baseModel.ts';
-import { modelData } from '../core/run.ts';
+import { sharedModelData } from '../core/run.ts';
 import { shownInputs } from '../core/snapshot.ts';
 import { useStore } from '../state/store.ts';
 import type { ViewProps } from './types.ts';
@@ -30,7 +30,7 @@ export function InterventionsView({ model, config, layouts, highlight, onHighlig
   const clear = useStore((s) => s.clearInterventions);
   // Under the write-up's layout the transcoders trained on re-arranged data (SPEC §2).
   const dataLayout = useStore((s) => s.config.layout);
-  const data = useMemo(() => modelData(model, dataLayout), [model, dataLayout]);
+  const data = useMemo(() => sharedModelData(model, dataLayout), [model, dataLayout]);
 
   const N = model.n;
   // The report and its per-input table cover every input up to 8-input models, else the snapshots' fixed sample (row j is input tableInputs[j]).

@@ -2,6 +2,7 @@
 import { useEffect, useMemo, type KeyboardEvent } from 'react';
 import type { Cut } from '../core/config.ts';
 import { forward, inputLabel, outputClasses, type BaseModel } from '../core/model/baseModel.ts';
+import { cleanForward } from '../core/run.ts';
 import { useStore } from '../state/store.ts';
 import { fmt, hideTooltip, showTooltip, showTooltipAt } from './charts/tooltip.ts';
 import type { ViewProps } from './types.ts';
@@ -118,7 +119,7 @@ export function ModelDiagram({ model, config, highlight, cuts, onToggleCut }: Mo
   const g = useMemo(() => geometry(model), [model]);
   const offs = useMemo(() => handOffs(model), [model]);
   const input = Math.min(Math.max(0, highlight.input ?? config.input), model.n - 1);
-  const run = useMemo(() => forward(model, { cuts, ablations }), [model, cuts, ablations]);
+  const run = useMemo(() => (cuts.length === 0 && ablations.length === 0 ? cleanForward(model) : forward(model, { cuts, ablations })), [model, cuts, ablations]);
   const D = model.dims;
   const cutSet = new Set(cuts.flatMap((c) => c.dims.map((d) => `${c.layer}:${d}`)));
   const isTrue = outputClasses(model, run.resid)[input];

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { depthCsv, type ShownGraph, type ToySignature } from '../core/realGraphs/csv.ts';
 import type { GuessedKind } from '../core/realGraphs/kind.ts';
 import { MAX_GRAPH_BYTES, MAX_GRAPH_LINKS } from '../core/realGraphs/parse.ts';
-import { modelData } from '../core/run.ts';
+import { sharedModelData } from '../core/run.ts';
 import { brief } from '../core/text.ts';
 import { createGraphReader, type GraphReader } from '../state/realGraphs.ts';
 import { useStore } from '../state/store.ts';
@@ -167,7 +167,7 @@ export function RealGraphsPanel({ model, config, layouts }: ViewProps) {
 
   // The toy's signature needs attribution graphs: computed only while graphs are shown, and not while training streams.
   const training = useStore((s) => s.status === 'training' && s.scrubStep === null);
-  const data = useMemo(() => modelData(model), [model]);
+  const data = useMemo(() => sharedModelData(model), [model]);
   const inputs = useMemo(() => sampleInputs(model.n, depthSampleSize(model.n, config.features)), [model, config.features]);
   const toyRows = useMemo(
     () => (loaded.length > 0 && snapshot && !training ? toySignatures(cumulativeRows(snapshot, layouts, model, data, inputs).filter((r): r is typeof r & { kind: GuessedKind } => r.kind !== 'real')) : []),

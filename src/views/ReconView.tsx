@@ -1,7 +1,8 @@
 /** Reconstructions: every MLP output dim that varies, over all inputs, truth beside each transcoder's estimate. */
 import { useEffect, useMemo, useRef } from 'react';
 import type { TranscoderKind } from '../core/config.ts';
-import { forward, inputLabel, type BaseModel } from '../core/model/baseModel.ts';
+import { inputLabel, type BaseModel } from '../core/model/baseModel.ts';
+import { cleanForward } from '../core/run.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
 import { KIND_PALETTE } from './charts/lineChart.ts';
 import { drawReconChart, type ReconChartHandle, type ReconSeries } from './charts/reconChart.ts';
@@ -30,7 +31,7 @@ export interface ReconTarget {
 
 /** Every (layer, dim) whose true MLP output is not constant over the model's inputs. */
 export function reconTargets(model: BaseModel): ReconTarget[] {
-  const { n, mlpOut } = forward(model);
+  const { n, mlpOut } = cleanForward(model);
   const D = model.dims;
   const out: ReconTarget[] = [];
   mlpOut.forEach((y, layer) => {

@@ -5,8 +5,8 @@
  */
 import { useEffect, useId, useLayoutEffect, useRef, useState, type MouseEvent, type ReactNode, type RefObject } from 'react';
 import { interventionReport } from '../core/metrics/interventionReport.ts';
-import { forward, outputClasses, type BaseModel } from '../core/model/baseModel.ts';
-import { modelData, transcoderLayout } from '../core/run.ts';
+import { outputClasses, type BaseModel } from '../core/model/baseModel.ts';
+import { cleanForward, sharedModelData, transcoderLayout } from '../core/run.ts';
 import { useStore, type Store } from '../state/store.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
 import { snapshotLane } from '../state/snapshots.ts';
@@ -72,7 +72,7 @@ function effectText(store: Store, model: BaseModel): string | null {
     // The same report the interventions view draws (SPEC §4: changed set, followed).
     const report = interventionReport(
       model,
-      modelData(model),
+      sharedModelData(model),
       snap.members.map((m) => ({
         tc: { layout: transcoderLayout(m.kind, model, store.config), params: m.params },
         extra: { features: store.featureAblations.filter((a) => a.kind === m.kind), pairsOff: m.kind === 'clt' ? store.pairsOff : [] },
@@ -89,7 +89,7 @@ function effectText(store: Store, model: BaseModel): string | null {
 
 /** The inputs whose real answer is TRUE, in order. */
 function trueInputs(model: BaseModel): number[] {
-  return outputClasses(model, forward(model).resid).flatMap((t, n) => (t ? [n] : []));
+  return outputClasses(model, cleanForward(model).resid).flatMap((t, n) => (t ? [n] : []));
 }
 
 /** The kept step from which the CLT's layer-1 L0 stays 0, or null. */

@@ -1,7 +1,8 @@
 /** Encoder and decoder weights of every transcoder as diverging heatmaps: features × residual dims. */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { TranscoderKind } from '../core/config.ts';
-import { forward, type BaseModel } from '../core/model/baseModel.ts';
+import type { BaseModel } from '../core/model/baseModel.ts';
+import { cleanForward } from '../core/run.ts';
 import type { TranscoderSnapshot } from '../core/snapshot.ts';
 import { thresholdOf, type Layout } from '../core/transcoder/layout.ts';
 import { drawHeatmap, type HeatmapHandle, type HeatmapOptions } from './charts/heatmap.ts';
@@ -101,7 +102,7 @@ export function DeadLayerNote({ kind, layer, n, testId }: { kind: TranscoderKind
 
 /** Per layer, 1 for residual dims that are constant at that layer's MLP input: standardized to 0, their encoder weights never train. */
 function constantInputs(model: BaseModel): Uint8Array[] {
-  const fwd = forward(model);
+  const fwd = cleanForward(model);
   const D = model.dims;
   return fwd.mlpIn.map((x) => {
     const out = new Uint8Array(D);
