@@ -51,3 +51,32 @@ test('a 12-input circuit opens, trains and answers; views say what they sample o
   await expect.poll(async () => Number(await page.getByTestId('step').getAttribute('data-value')), { timeout: 20_000 }).toBeGreaterThan(step);
   expect(errors).toEqual([]);
 });
+
+test('a run too big to keep every history step in full: scrubbed back, the views say what was not kept there', async ({ page }) => {
+  // Eight inputs (256 rows): activations and reconstructions of all 302 history steps would pass
+  // the history budget (core/snapshot.ts historyPlan), so history entries drop them.
+  const EIGHT = '((a XOR b) AND (c XOR d)) XOR ((e AND f) OR (g AND h))';
+  const errors = watchErrors(page);
+  await page.goto(`/#v=1&circuit=${encodeURIComponent(EIGHT)}`);
+  // Two history entries at least (the scrubber shows then), and paused there.
+  await expect(page.getByTestId('scrubber')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('pause').click();
+  await waitForStatus(page, 'paused', 15_000);
+  const activations = page.getByTestId('view-activations');
+  await activations.scrollIntoViewIfNeeded();
+  await expect(page.getByTestId('activations-not-kept')).toHaveCount(0);
+  await page.getByTestId('scrubber').focus();
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('scrub-step')).toContainText('step 0 of');
+  await expect(page.getByTestId('activations-not-kept')).toContainText('not kept for step 0');
+  await page.getByTestId('view-recon').scrollIntoViewIfNeeded();
+  await expect(page.getByTestId('recon-not-kept')).toBeVisible();
+  // The numbers every entry keeps still follow the scrubber: the metrics table reads step 0.
+  await expect(page.getByTestId('view-metrics')).toBeVisible();
+  await page.getByTestId('live').click();
+  await expect(page.getByTestId('scrub-step')).toHaveText('live');
+  await expect(page.getByTestId('recon-not-kept')).toHaveCount(0);
+  await activations.scrollIntoViewIfNeeded();
+  await expect(page.getByTestId('activations-not-kept')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
