@@ -7,16 +7,11 @@
 import { analyzeGraphs, newStatsCache, type GraphAnalysis, type GraphAnalysisInput } from '../core/attribution/graphAnalysis.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import type { Result } from '../core/result.ts';
+import type { RequestEndpoint } from './endpoint.ts';
 import type { AnalyzeReply, AnalyzeRequest } from './graphAnalysisProtocol.ts';
 
 /** What the client needs of a Worker; a MessagePort fits too. */
-export interface AnalysisEndpoint {
-  postMessage(message: AnalyzeRequest): void;
-  onmessage: ((e: MessageEvent<AnalyzeReply>) => void) | null;
-  onerror?: ((e: ErrorEvent) => void) | null;
-  terminate?(): void;
-  close?(): void;
-}
+export type AnalysisEndpoint = RequestEndpoint<AnalyzeRequest, AnalyzeReply>;
 
 /** Starts the worker the way Vite bundles it. */
 export function createGraphAnalysisWorker(): AnalysisEndpoint {

@@ -1,16 +1,11 @@
 /** The page's handle on the real-model graphs worker: one request per file, answered by id. */
 import type { Result } from '../core/result.ts';
 import type { RealGraphSummary } from '../core/realGraphs/summary.ts';
+import type { RequestEndpoint } from './endpoint.ts';
 import type { SummarizeGraphReply, SummarizeGraphRequest } from './realGraphsProtocol.ts';
 
 /** What the client needs of a Worker; a MessagePort fits too. */
-export interface GraphEndpoint {
-  postMessage(message: SummarizeGraphRequest): void;
-  onmessage: ((e: MessageEvent<SummarizeGraphReply>) => void) | null;
-  onerror?: ((e: ErrorEvent) => void) | null;
-  terminate?(): void;
-  close?(): void;
-}
+export type GraphEndpoint = RequestEndpoint<SummarizeGraphRequest, SummarizeGraphReply>;
 
 /** Starts the worker the way Vite bundles it. */
 export function createRealGraphsWorker(): GraphEndpoint {
