@@ -143,3 +143,15 @@ test('a worker that crashes while training an uploaded model resumes on that mod
   await expect.poll(() => stepNow(page)).toBeGreaterThan(from + 1000);
   for (const text of await metricTexts(page)) expect(text).not.toMatch(/NaN|Infinity/);
 });
+
+test('the graph worker cannot start: the graphs are computed on the page, and the page says so', async ({ page }) => {
+  // The worker's script fails to load, as when a proxy or an extension blocks it.
+  await page.route(/graphAnalysis\.worker/, (route) => route.abort());
+  await page.goto('/#v=1&seed=0');
+  await waitForStatus(page, 'done');
+  await expect(page.getByTestId('graph-on-page')).toContainText('computed on the page');
+  // The graphs are still drawn, and still tell the collapse: a PLT layer-1 node, no CLT one.
+  await expect(page.locator('[data-testid^="node-plt-L1-"]').first()).toBeVisible();
+  await expect(page.locator('[data-testid^="node-clt-L0-"]').first()).toBeVisible();
+  await expect(page.locator('[data-testid^="node-clt-L1-"]')).toHaveCount(0);
+});
