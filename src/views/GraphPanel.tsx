@@ -4,7 +4,7 @@ import type { Cut, TranscoderKind } from '../core/config.ts';
 import { forward, type Ablation, type BaseModel } from '../core/model/baseModel.ts';
 import type { AttributionGraph } from '../core/attribution/graph.ts';
 import { matchLabels, type DecoderWrites, type FeatureMatch } from '../core/attribution/groundTruth.ts';
-import { pruneGraph } from '../core/attribution/prune.ts';
+import { pruneGraph, type PrunedGraph } from '../core/attribution/prune.ts';
 import { exportGraphJson } from '../core/attribution/export.ts';
 import { useStore } from '../state/store.ts';
 import { labelOf, useGraphStore } from '../state/graphStore.ts';
@@ -23,6 +23,8 @@ export interface GraphPanelProps {
   matches: readonly (readonly (FeatureMatch | null)[])[];
   /** What each feature's decoder writes (decoderWrites). */
   writes: readonly (readonly DecoderWrites[])[];
+  /** The graph pruned at the current threshold where it was computed (the graph worker), or null: prune it here. */
+  pruned?: PrunedGraph | null;
   /** Maxima shared with the graphs drawn beside it. */
   scale: GraphScale;
   onHighlight: (h: Highlight) => void;
@@ -30,7 +32,7 @@ export interface GraphPanelProps {
 
 const pct = (v: number): string => `${(100 * v).toFixed(0)}%`;
 
-export function GraphPanel({ kind, model, graph, matches, writes, scale, onHighlight }: GraphPanelProps) {
+export function GraphPanel({ kind, model, graph, matches, writes, pruned: prunedThere = null, scale, onHighlight }: GraphPanelProps) {
   const KIND = kind.toUpperCase();
   const ui = useGraphStore((s) => s[kind]);
   const threshold = useGraphStore((s) => s.threshold);
@@ -47,7 +49,8 @@ export function GraphPanel({ kind, model, graph, matches, writes, scale, onHighl
   const [exportProblem, setExportProblem] = useState<string | null>(null);
 
   const ablated = useMemo(() => allAblations.filter((a) => a.kind === kind).map(({ layer, feature }) => ({ layer, feature })), [allAblations, kind]);
-  const pruned = useMemo(() => pruneGraph(graph, threshold), [graph, threshold]);
+  // Pruned where the graph was computed, at the threshold asked then; while the slider moves ahead of the worker, here.
+  const pruned = useMemo(() => prunedThere ?? pruneGraph(graph, threshold), [prunedThere, graph, threshold]);
   const display = useMemo(
     () => displayGraph({ kind, graph, pruned, ui, pinnedOnly, matches, writes, ablated }),
     [kind, graph, pruned, ui, pinnedOnly, matches, writes, ablated],

@@ -5,8 +5,7 @@
  */
 import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import type { TranscoderKind } from '../core/config.ts';
-import type { AttributionGraph } from '../core/attribution/graph.ts';
-import type { AnalysisMember, GraphAnalysis, GraphAnalysisInput } from '../core/attribution/graphAnalysis.ts';
+import type { AnalysisMember, GraphAnalysisInput, ShownAnalysis } from '../core/attribution/graphAnalysis.ts';
 import { inputLabel, outputClasses } from '../core/model/baseModel.ts';
 import { cleanForward } from '../core/run.ts';
 import type { Result } from '../core/result.ts';
@@ -27,7 +26,7 @@ import './graph.css';
 /** The analyzer's newest answer, with the request it answers. */
 interface Answer {
   input: GraphAnalysisInput;
-  result: Result<GraphAnalysis>;
+  result: Result<ShownAnalysis>;
 }
 
 const analyzer = graphAnalyzer();
@@ -93,15 +92,15 @@ export function GraphView({ model, config, layouts, onHighlight }: ViewProps) {
   }, [snapshot, layouts, model]);
   // The graphs are computed in the graph-analysis worker; the view shows the newest answer for this model.
   const request = useMemo<GraphAnalysisInput>(
-    () => ({ model, dataLayout, members, input, cuts: config.cuts, featureAblations, pairsOff, neuronAblations }),
-    [model, dataLayout, members, input, config.cuts, featureAblations, pairsOff, neuronAblations],
+    () => ({ model, dataLayout, members, input, cuts: config.cuts, featureAblations, pairsOff, neuronAblations, threshold }),
+    [model, dataLayout, members, input, config.cuts, featureAblations, pairsOff, neuronAblations, threshold],
   );
   const answer = useGraphAnalysis(request);
   const analysis = answer?.result.ok ? answer.result.value : null;
   const analyzed = answer?.result.ok ? answer.input.members : [];
   const real = analysis?.real ?? null;
   const graphs = analysis && analysis.graphs.length > 0 ? analysis.graphs : null;
-  const scale = useMemo(() => sharedScale(analysis ? [analysis.real, ...analysis.graphs] : []), [analysis]);
+  const scale = analysis?.scale ?? NO_SCALE;
 
   return (
     <section ref={box} className="panel wide graph-view" data-testid="view-graphs" aria-label="Attribution graphs">
@@ -175,6 +174,7 @@ export function GraphView({ model, config, layouts, onHighlight }: ViewProps) {
               graph={g}
               matches={analysis.matches[k]}
               writes={analysis.writes[k]}
+              pruned={analysis.threshold === threshold ? analysis.pruned[k] : null}
               scale={scale}
               onHighlight={onHighlight}
             />
@@ -191,8 +191,8 @@ export function GraphView({ model, config, layouts, onHighlight }: ViewProps) {
         <RoutesTable
           layers={model.layers.length}
           columns={[
-            { key: 'real', name: 'real model', graph: real },
-            ...(graphs ? graphs.map((g, k) => ({ key: analyzed[k].kind, name: analyzed[k].kind.toUpperCase(), graph: g })) : []),
+            { key: 'real', name: 'real model', graph: real, routes: analysis?.realRoutes },
+            ...(graphs ? graphs.map((g, k) => ({ key: analyzed[k].kind, name: analyzed[k].kind.toUpperCase(), graph: g, routes: analysis?.routes[k] })) : []),
           ]}
         />
       )}
@@ -200,17 +200,5 @@ export function GraphView({ model, config, layouts, onHighlight }: ViewProps) {
   );
 }
 
-/** The maxima the three graphs share, so equal sizes and widths mean equal values across them. */
-function sharedScale(graphs: readonly AttributionGraph[]): GraphScale {
-  let value = 0;
-  let attribution = 0;
-  let weight = 0;
-  for (const g of graphs) {
-    for (const n of g.nodes) {
-      if (n.kind === 'feature') value = Math.max(value, Math.abs(n.value));
-      if (n.kind !== 'output') attribution = Math.max(attribution, Math.abs(n.attribution));
-    }
-    for (const e of g.edges) weight = Math.max(weight, Math.abs(e.weight));
-  }
-  return { value, attribution, weight };
-}
+/** Before the first answer: nothing to scale. */
+const NO_SCALE: GraphScale = { value: 0, attribution: 0, weight: 0 };

@@ -4,13 +4,15 @@
  * CLT and the PLT. For XOR-AND the real model's output on a TRUE input comes all through layer 1.
  */
 import type { AttributionGraph } from '../core/attribution/graph.ts';
-import { outputRoutes } from '../core/attribution/graph.ts';
+import { outputRoutes, type OutputRoutes } from '../core/attribution/graph.ts';
 
 export interface RoutesColumn {
   /** `real`, `clt` or `plt`: the test-id part. */
   key: string;
   name: string;
   graph: AttributionGraph;
+  /** `outputRoutes(graph)` where it was already computed (the graph worker); else computed here. */
+  routes?: OutputRoutes;
 }
 
 const pct = (v: number): string => `${(100 * v).toFixed(0)} %`;
@@ -23,7 +25,7 @@ export const ROUTE_DEFINITION =
   'inputs are carried straight to the output by the residual stream; error nodes are what a replacement misses. A column sums to 100 %.';
 
 export function RoutesTable({ columns, layers }: { columns: readonly RoutesColumn[]; layers: number }) {
-  const routes = columns.map((c) => ({ ...c, r: outputRoutes(c.graph) }));
+  const routes = columns.map((c) => ({ ...c, r: c.routes ?? outputRoutes(c.graph) }));
   const rows: { id: string; name: string; of: (r: ReturnType<typeof outputRoutes>) => number; skip?: boolean }[] = [
     ...Array.from({ length: layers }, (_, l) => ({ id: String(l), name: `through layer ${l}`, of: (r: ReturnType<typeof outputRoutes>) => r.layer[l] })),
     { id: 'inputs', name: 'straight from the inputs', of: (r) => r.inputs },

@@ -5,8 +5,9 @@
  * dies, answering the request that was in flight.
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeGraphs, type GraphAnalysis, type GraphAnalysisInput } from '../core/attribution/graphAnalysis.ts';
-import { attributionGraph } from '../core/attribution/graph.ts';
+import { analyzeGraphs, packAnalysis, sharedScale, showAnalysis, unpackAnalysis, type GraphAnalysisInput, type ShownAnalysis } from '../core/attribution/graphAnalysis.ts';
+import { attributionGraph, outputRoutes } from '../core/attribution/graph.ts';
+import { pruneGraph } from '../core/attribution/prune.ts';
 import { decoderWrites, matchFeatures } from '../core/attribution/groundTruth.ts';
 import { realGraph } from '../core/attribution/realGraph.ts';
 import { DEFAULT_TRAIN } from '../core/config.ts';
@@ -35,6 +36,7 @@ const request = (input: number): GraphAnalysisInput => ({
   featureAblations: [{ kind: 'plt', layer: 1, feature: 0 }],
   pairsOff: [1],
   neuronAblations: [{ layer: 0, neuron: 2 }],
+  threshold: 0.05,
 });
 
 /** A worker in the same thread: requests are served after a clone, answers delivered when `flush` says. */
@@ -75,13 +77,28 @@ describe('graph analysis', () => {
     expect(out.graphs[1].nodes.some((n) => n.id === 'L1-F0')).toBe(false);
   });
 
+  it('shows what the view draws: each graph pruned at the threshold, the output routes, the shared scale; packed and back unchanged', () => {
+    const a = analyzeGraphs(request(10));
+    const shown = showAnalysis(a, 0.3);
+    expect(shown.pruned).toEqual(a.graphs.map((g) => pruneGraph(g, 0.3)));
+    expect(shown.routes).toEqual(a.graphs.map((g) => outputRoutes(g)));
+    expect(shown.realRoutes).toEqual(outputRoutes(a.real));
+    expect(shown.scale).toEqual(sharedScale([a.real, ...a.graphs]));
+    expect(shown.scale.weight).toBeGreaterThan(0);
+    // Through a structured clone, as between threads: the edges come back in order, by node id.
+    const back = unpackAnalysis(structuredClone(packAnalysis(shown)));
+    expect(back).toEqual(shown);
+    expect(back.graphs[0].edges.length).toBeGreaterThan(10);
+    expect(back.graphs[0].edges).toEqual(a.graphs[0].edges);
+  });
+
   it('answers through the worker with the same numbers, and names a model once', () => {
     const w = inThreadWorker();
     const client = new GraphAnalysisClient(w.endpoint);
-    let got: Result<GraphAnalysis> | null = null;
+    let got: Result<ShownAnalysis> | null = null;
     client.analyze(request(5), (r) => (got = r));
     w.flush();
-    expect(got).toEqual({ ok: true, value: analyzeGraphs(request(5)) });
+    expect(got).toEqual({ ok: true, value: showAnalysis(analyzeGraphs(request(5)), 0.05) });
     client.analyze(request(6), () => {});
     w.flush();
     expect(w.sent.map((s) => s.modelKey)).toEqual([1, 1]);
@@ -105,12 +122,12 @@ describe('graph analysis', () => {
   it('a worker that dies: the request in flight is answered on the page, and so are later ones', async () => {
     const w = inThreadWorker();
     const client = new GraphAnalysisClient(w.endpoint);
-    const got = new Promise<Result<GraphAnalysis>>((resolve) => client.analyze(request(9), resolve));
+    const got = new Promise<Result<ShownAnalysis>>((resolve) => client.analyze(request(9), resolve));
     w.endpoint.onerror?.({ message: 'boom' } as ErrorEvent);
     expect(client.onPage).toContain('boom');
     const r = await got;
-    expect(r).toEqual({ ok: true, value: analyzeGraphs(request(9)) });
-    const later = await new Promise<Result<GraphAnalysis>>((resolve) => client.analyze(request(3), resolve));
+    expect(r).toEqual({ ok: true, value: showAnalysis(analyzeGraphs(request(9)), 0.05) });
+    const later = await new Promise<Result<ShownAnalysis>>((resolve) => client.analyze(request(3), resolve));
     expect(later.ok && later.value.real.input).toBe(3);
     expect(w.sent).toHaveLength(1);
   });
@@ -118,7 +135,7 @@ describe('graph analysis', () => {
   it('an analysis that throws answers with why', () => {
     const w = inThreadWorker();
     const client = new GraphAnalysisClient(w.endpoint);
-    let got: Result<GraphAnalysis> | null = null;
+    let got: Result<ShownAnalysis> | null = null;
     client.analyze({ ...request(0), members: [{ ...members[0], layout: undefined as never }] }, (r) => (got = r));
     w.flush();
     expect(got).toMatchObject({ ok: false });

@@ -4,7 +4,7 @@
  * slow analysis never builds a queue. If the worker cannot start or dies, the analysis runs on
  * the page instead (slower, same numbers), and `onPage` says so.
  */
-import { analyzeGraphs, newStatsCache, type GraphAnalysis, type GraphAnalysisInput } from '../core/attribution/graphAnalysis.ts';
+import { analyzeGraphs, newStatsCache, showAnalysis, unpackAnalysis, type GraphAnalysisInput, type ShownAnalysis } from '../core/attribution/graphAnalysis.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import type { Result } from '../core/result.ts';
 import type { RequestEndpoint } from './endpoint.ts';
@@ -18,7 +18,7 @@ export function createGraphAnalysisWorker(): AnalysisEndpoint {
   return new Worker(new URL('./graphAnalysis.worker.ts', import.meta.url), { type: 'module' }) as AnalysisEndpoint;
 }
 
-type Done = (r: Result<GraphAnalysis>) => void;
+type Done = (r: Result<ShownAnalysis>) => void;
 
 export class GraphAnalysisClient {
   private next = 0;
@@ -44,7 +44,8 @@ export class GraphAnalysisClient {
       const sent = this.inFlight;
       if (!sent || sent.id !== e.data.id) return;
       this.inFlight = null;
-      sent.done(e.data.result);
+      const r = e.data.result;
+      sent.done(r.ok ? { ok: true, value: unpackAnalysis(r.value) } : r);
       this.pump();
     };
     // A worker that fails or dies: the request in flight and all later ones run on the page.
@@ -82,9 +83,9 @@ export class GraphAnalysisClient {
         const sent = this.inFlight;
         if (!sent || sent.id !== id) return;
         this.inFlight = null;
-        let result: Result<GraphAnalysis>;
+        let result: Result<ShownAnalysis>;
         try {
-          result = { ok: true, value: analyzeGraphs(input, this.cache) };
+          result = { ok: true, value: showAnalysis(analyzeGraphs(input, this.cache), input.threshold) };
         } catch (err) {
           result = { ok: false, message: err instanceof Error ? err.message : String(err) };
         }

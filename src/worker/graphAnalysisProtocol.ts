@@ -1,5 +1,5 @@
 /** Messages of the graph-analysis worker (types only): a snapshot's graph inputs go in, the graphs come back. */
-import type { GraphAnalysis, GraphAnalysisInput } from '../core/attribution/graphAnalysis.ts';
+import type { GraphAnalysisInput, PackedAnalysis } from '../core/attribution/graphAnalysis.ts';
 import type { Result } from '../core/result.ts';
 
 export interface AnalyzeRequest {
@@ -14,5 +14,6 @@ export interface AnalyzeRequest {
 export interface AnalyzeReply {
   type: 'analyze';
   id: number;
-  result: Result<GraphAnalysis>;
+  /** The shown analysis, its graphs' edges packed in typed arrays. */
+  result: Result<PackedAnalysis>;
 }
