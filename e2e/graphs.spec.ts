@@ -92,3 +92,25 @@ test('the graph exports as JSON that validates against the circuit-tracer schema
   expect(json.nodes.length).toBeGreaterThan(3);
   expect(json.links.length).toBeGreaterThan(2);
 });
+
+test('the pruning slider: at 0 the graph keeps more edges than at the default, at 1 fewer, and the label reads the value', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openTrained(page);
+  const plt = page.getByTestId('graph-plt');
+  const edges = plt.locator('g.edge');
+  await expect(edges.first()).toBeAttached();
+  const slider = page.getByTestId('graph-threshold');
+  const atDefault = await edges.count();
+  await slider.focus();
+  await page.keyboard.press('Home');
+  await expect(slider).toHaveAttribute('aria-valuetext', '0.00');
+  await expect.poll(() => edges.count()).toBeGreaterThan(atDefault);
+  const all = await edges.count();
+  await page.keyboard.press('End');
+  await expect(slider).toHaveAttribute('aria-valuetext', '1.00');
+  await expect(page.getByText('prune edges below 1.00 × strongest into each node')).toBeVisible();
+  // At 1 only the strongest edge into each node survives (and what reaches the output through them).
+  await expect.poll(() => edges.count()).toBeLessThan(atDefault);
+  expect(all).toBeGreaterThan(atDefault);
+  expect(errors).toEqual([]);
+});
