@@ -24,3 +24,22 @@ export function currentLink(at: number | null = null): string {
   const view = { speed: keepMax && s.speed === 1 ? ('max' as const) : null, at };
   return writeLink({ config: s.config, interventions, graph: graphStateOf(useGraphStore.getState()), view }, model.dimNames);
 }
+
+/** Opens a link on the page (the runner's, registered at start-up): null until the runner starts. */
+let opener: ((hash: string) => void) | null = null;
+
+/** The runner registers how a link opens; null unregisters. */
+export function setLinkOpener(open: ((hash: string) => void) | null): void {
+  opener = open;
+}
+
+/**
+ * Opens a link (a hash body, no '#') as if the reader had opened it: the page takes its config,
+ * interventions and view at once, and the location bar shows it as a new history entry. False
+ * when no runner is there to open it.
+ */
+export function openLink(hash: string): boolean {
+  if (!opener) return false;
+  opener(hash.replace(/^#/, ''));
+  return true;
+}

@@ -7,7 +7,7 @@ import type { TrainerClient } from '../worker/client.ts';
 import type { Fault, WorkerEvent } from '../worker/protocol.ts';
 import { interventionsChanged } from './interventionCodec.ts';
 import { useGraphStore } from './graphStore.ts';
-import { currentLink, keepLinkedMax } from './link.ts';
+import { currentLink, keepLinkedMax, setLinkOpener } from './link.ts';
 import { readLink, type ViewKeys } from './url.ts';
 import { initialPace, PACE_KEY, speedFor, type Pace } from './pace.ts';
 import { useStore } from './store.ts';
@@ -129,6 +129,15 @@ export function startRunner(client: TrainerClient, win: Window = window, lane: S
     pace();
   };
   win.addEventListener('hashchange', onHashChange);
+  // A saved experiment opens through here, not through the location bar: the page takes it at once.
+  setLinkOpener((body) => {
+    const hash = `#${body}`;
+    if (win.location.hash !== hash) win.history.pushState(null, '', hash);
+    lastHash = '';
+    fromUrl();
+    pace();
+    writeUrl();
+  });
 
   const unsubGraph = useGraphStore.subscribe(() => writeUrl());
   const unsubStore = store.subscribe((s, prev) => {
@@ -165,6 +174,7 @@ export function startRunner(client: TrainerClient, win: Window = window, lane: S
       unsubGraph();
       unsubLane();
       win.removeEventListener('hashchange', onHashChange);
+      setLinkOpener(null);
       lane.dispose();
     },
   };

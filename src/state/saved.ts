@@ -9,7 +9,7 @@
 import { createStore, delMany, entries, get, promisifyRequest, set, type UseStore } from 'idb-keyval';
 import { create } from 'zustand';
 import type { Result } from '../core/result.ts';
-import { currentLink } from './link.ts';
+import { currentLink, openLink } from './link.ts';
 import { resolveModel } from './model.ts';
 import { useStore } from './store.ts';
 import { snapshotLane } from './snapshots.ts';
@@ -324,22 +324,13 @@ export function restoreExtras(state: ExperimentState): void {
 }
 
 /**
- * Opens a state: the hash replays through the runner's hashchange handler, then the extras
- * apply and `then` runs.
+ * Opens a state: the runner takes its link at once (state/link.ts `openLink`), then the extras
+ * apply and `then` runs. Without a runner (nothing to train it), only the extras apply.
  */
-export function applyState(state: ExperimentState, win: Window = window, then?: () => void): void {
-  const before = win.location.hash;
-  const after = () => {
-    restoreExtras(state);
-    then?.();
-  };
-  // Listeners run in the order added: the runner's, added at start-up, has replayed the hash by now.
-  win.addEventListener('hashchange', after, { once: true });
-  win.location.hash = state.hash;
-  if (win.location.hash === before) {
-    win.removeEventListener('hashchange', after);
-    after();
-  }
+export function applyState(state: ExperimentState, then?: () => void): void {
+  openLink(state.hash);
+  restoreExtras(state);
+  then?.();
 }
 
 /** What the autosave did last, for the panel. */

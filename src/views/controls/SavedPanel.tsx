@@ -27,7 +27,7 @@ interface RowActions {
 /** Opens a state and says on the page what was opened; `what` names it ("“collapse”", "the experiment of another tab"). */
 function openState(state: Parameters<typeof applyState>[0], what: string, extra = ''): void {
   const generation = useStore.getState().generation;
-  applyState(state, window, () => {
+  applyState(state, () => {
     const s = useStore.getState();
     const run = s.generation !== generation ? `the run restarted from seed ${s.config.seed}` : 'the run goes on';
     useStore.setState({ notice: `Opened ${what}; ${run}. ${extra}`.trim() });
