@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { availableParallelism } from 'node:os';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -35,5 +36,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
+    // Vitest's default (cores − 1) trains the test files one at a time on a 2-core machine, where
+    // its main process mostly waits; two workers there cut the unit step of `npm test` by about a third.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
