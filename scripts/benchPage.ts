@@ -31,6 +31,8 @@ const profileFile = option('--profile');
  * time of CDP CPU samples inside the task's window). Build with `--minify false` to read names.
  */
 const attribute = argv.includes('--attribute');
+/** `--commits`: prints when each React commit came, in ms after training started (last run). */
+const showCommits = argv.includes('--commits');
 if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
   console.error('bench:page: --runs must be an integer from 1 to 20');
   process.exit(2);
@@ -65,6 +67,8 @@ interface PageFigures {
   tasksOver50: number;
   /** React commits per second while training. */
   commitsPerS: number;
+  /** The same from 1 s after training started to 100 ms before done. */
+  steadyCommitsPerS: number;
   /** Longest task while scrubbing (with --scrub), else null. */
   scrubLongestMs: number | null;
 }
@@ -111,8 +115,17 @@ try {
         longestTaskMs: Math.max(0, ...w.__bench.tasks),
         tasksOver50: w.__bench.tasks.filter((d) => d > 50).length,
         commitsPerS: (w.__bench.commits.filter((t) => t >= from && t <= (w.__bench.doneAt ?? now)).length / Math.max(1, (w.__bench.doneAt ?? now) - from)) * 1000,
+        // The same between the second second of training and the last 100 ms before done: the steady rate, without the first snapshot's and the done status's commits.
+        steadyCommitsPerS: (w.__bench.commits.filter((t) => t >= from + 1000 && t < (w.__bench.doneAt ?? now) - 100).length / Math.max(1, (w.__bench.doneAt ?? now) - 100 - from - 1000)) * 1000,
       };
     }, trainingFrom);
+    if (showCommits && r === runs - 1) {
+      const times = await page.evaluate((from) => {
+        const b = (window as unknown as { __bench: { commits: number[]; doneAt?: number } }).__bench;
+        return { commits: b.commits.map((t) => Math.round(t - from)), done: Math.round((b.doneAt ?? 0) - from) };
+      }, trainingFrom);
+      console.log(`React commits (ms after training started; done at ${times.done}): ${times.commits.join(' ')}`);
+    }
     let scrubLongestMs: number | null = null;
     if (scrub && seconds === null) {
       const from = await page.evaluate(() => performance.now());
@@ -161,12 +174,13 @@ const summary = {
   longestTaskMs: Math.round(Math.max(...results.map((r) => r.longestTaskMs))),
   tasksOver50: Math.max(...results.map((r) => r.tasksOver50)),
   commitsPerS: Math.round(10 * median(results.map((r) => r.commitsPerS))) / 10,
+  steadyCommitsPerS: Math.round(10 * median(results.map((r) => r.steadyCommitsPerS))) / 10,
   scrubLongestMs: scrub ? Math.round(Math.max(...results.map((r) => r.scrubLongestMs ?? 0))) : null,
 };
 for (const [k, r] of results.entries()) {
-  console.log(`run ${k + 1}: ${seconds === null ? 'done' : `measured ${seconds} s of training, until`} ${Math.round(r.doneMs)} ms after navigation, ${Math.round(r.fps)} fps while training, longest main-thread task ${Math.round(r.longestTaskMs)} ms (${r.tasksOver50} over 50 ms), ${r.commitsPerS.toFixed(1)} React commits/s${r.scrubLongestMs === null ? '' : `; longest task while scrubbing ${Math.round(r.scrubLongestMs)} ms`}`);
+  console.log(`run ${k + 1}: ${seconds === null ? 'done' : `measured ${seconds} s of training, until`} ${Math.round(r.doneMs)} ms after navigation, ${Math.round(r.fps)} fps while training, longest main-thread task ${Math.round(r.longestTaskMs)} ms (${r.tasksOver50} over 50 ms), ${r.commitsPerS.toFixed(1)} React commits/s (steady ${r.steadyCommitsPerS.toFixed(1)})${r.scrubLongestMs === null ? '' : `; longest task while scrubbing ${Math.round(r.scrubLongestMs)} ms`}`);
 }
-console.log(`median of ${runs}: ${seconds === null ? 'done in' : 'measured until'} ${summary.doneMs} ms, ${summary.fps} fps; longest task ${summary.longestTaskMs} ms; ${summary.commitsPerS} React commits/s${summary.scrubLongestMs === null ? '' : `; longest task while scrubbing ${summary.scrubLongestMs} ms`}`);
+console.log(`median of ${runs}: ${seconds === null ? 'done in' : 'measured until'} ${summary.doneMs} ms, ${summary.fps} fps; longest task ${summary.longestTaskMs} ms; ${summary.commitsPerS} React commits/s (steady ${summary.steadyCommitsPerS})${summary.scrubLongestMs === null ? '' : `; longest task while scrubbing ${summary.scrubLongestMs} ms`}`);
 if (json) console.log(JSON.stringify(summary));
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
