@@ -29,8 +29,6 @@ interface Subscriber {
   /** Milliseconds a settled change (scrub, stop, pause) waits before it shows, restarted by the next; 0: at once. */
   delay: number;
   delayTimer: number;
-  /** A React view: its first snapshot of a streaming run waits for the next tick, so it commits with the others. */
-  react?: boolean;
 }
 
 interface Clock {
@@ -57,7 +55,7 @@ function tick(period: number, phase: number, clock: Clock): void {
     let waiting = false;
     for (const sub of clock.subs) {
       if (!sub.visible || sub.seen === s) continue;
-      if (n % sub.every === sub.offset % sub.every || sub.seen?.shown == null) deliver(sub, s, false);
+      if (n % sub.every === sub.offset % sub.every) deliver(sub, s, false);
       else waiting = true;
     }
     // A view whose turn has not come yet gets it on a later tick.
@@ -115,9 +113,9 @@ function join(sub: Subscriber, period: number, phase: number): () => void {
       sub.delayTimer = window.setTimeout(() => deliver(sub, snapshotLane.getState(), false), sub.delay);
       return;
     }
-    // A drawer still waiting for its first snapshot gets it at once; a React view at the next tick, with the others.
+    // A view still waiting for its first snapshot gets it at once (a React view as a transition: sliced).
     if (settled) deliver(sub, s);
-    else if (sub.seen?.shown == null && !sub.react) deliver(sub, s, false);
+    else if (sub.seen?.shown == null) deliver(sub, s, false);
     else if (!c.timer) tick(period, phase, c);
   });
   return () => {
@@ -226,7 +224,7 @@ export function useShownSnapshot(period = REACT_TICK_MS, turn = 0, delay = 0): S
   const sub = useRef<Subscriber>(null as unknown as Subscriber);
   if (sub.current === null) {
     sub.current = {
-      seen: null, visible: true, every, offset: turn, delay, delayTimer: 0, react: true,
+      seen: null, visible: true, every, offset: turn, delay, delayTimer: 0,
       // A clock tick renders as a transition: React slices the views' work into short tasks and
       // still commits once; a new run, scrub or stop renders at once, with what caused it.
       deliver: (s, urgent) => (urgent ? setState(s) : startTransition(() => setState(s))),
