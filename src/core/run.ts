@@ -55,7 +55,8 @@ export function sharedModelData(model: BaseModel, layout: DataLayout = 'as-descr
   }
   let data = byLayout.get(layout);
   if (!data) {
-    data = modelData(model, layout);
+    // Over the shared clean pass: one forward pass per model, whatever the layouts asked.
+    data = trainingData(cleanForward(model), model.dims, dataLayoutFor(model, layout));
     byLayout.set(layout, data);
   }
   return data;
