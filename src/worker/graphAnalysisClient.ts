@@ -4,10 +4,11 @@
  * slow analysis never builds a queue. If the worker cannot start or dies, the analysis runs on
  * the page instead (slower, same numbers), and `onPage` says so.
  */
-import { analyzeGraphs, newStatsCache, showAnalysis, unpackAnalysis, type GraphAnalysisInput, type ShownAnalysis } from '../core/attribution/graphAnalysis.ts';
+import { newStatsCache, unpackAnalysis, type GraphAnalysisInput, type ShownAnalysis } from '../core/attribution/graphAnalysis.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import type { Result } from '../core/result.ts';
 import type { RequestEndpoint } from './endpoint.ts';
+import { answerAnalysis } from './graphAnalysis.ts';
 import type { AnalyzeReply, AnalyzeRequest } from './graphAnalysisProtocol.ts';
 
 /** What the client needs of a Worker; a MessagePort fits too. */
@@ -22,7 +23,7 @@ type Done = (r: Result<ShownAnalysis>) => void;
 
 export class GraphAnalysisClient {
   private next = 0;
-  private inFlight: { id: number; done: Done; request: AnalyzeRequest } | null = null;
+  private inFlight: { id: number; done: Done; input: GraphAnalysisInput } | null = null;
   private waiting: { input: GraphAnalysisInput; done: Done } | null = null;
   private readonly keys = new WeakMap<BaseModel, number>();
   private nextKey = 0;
@@ -54,7 +55,7 @@ export class GraphAnalysisClient {
       this.endpoint = null;
       const sent = this.inFlight;
       this.inFlight = null;
-      if (sent && !this.waiting) this.waiting = { input: sent.request.input, done: sent.done };
+      if (sent && !this.waiting) this.waiting = { input: sent.input, done: sent.done };
       this.pump();
     };
   }
@@ -78,18 +79,12 @@ export class GraphAnalysisClient {
     const id = ++this.next;
     if (!this.endpoint) {
       // On the page: in a task of its own, so the caller's render finishes first.
-      this.inFlight = { id, done, request: { type: 'analyze', id, modelKey: 0, input } };
+      this.inFlight = { id, done, input };
       setTimeout(() => {
         const sent = this.inFlight;
         if (!sent || sent.id !== id) return;
         this.inFlight = null;
-        let result: Result<ShownAnalysis>;
-        try {
-          result = { ok: true, value: showAnalysis(analyzeGraphs(input, this.cache), input.threshold) };
-        } catch (err) {
-          result = { ok: false, message: err instanceof Error ? err.message : String(err) };
-        }
-        sent.done(result);
+        sent.done(answerAnalysis(input, this.cache, input.model));
         this.pump();
       }, 0);
       return;
@@ -99,9 +94,8 @@ export class GraphAnalysisClient {
       modelKey = ++this.nextKey;
       this.keys.set(input.model, modelKey);
     }
-    const request: AnalyzeRequest = { type: 'analyze', id, modelKey, input };
-    this.inFlight = { id, done, request };
-    this.endpoint.postMessage(request);
+    this.inFlight = { id, done, input };
+    this.endpoint.postMessage({ type: 'analyze', id, modelKey, input });
   }
 
   dispose(): void {
