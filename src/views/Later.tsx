@@ -6,7 +6,10 @@
 import { startTransition, useEffect, useState, type ReactNode } from 'react';
 import { inOwnTask } from './taskQueue.ts';
 
-export function Later({ children, height = 300 }: { children: ReactNode; height?: number }) {
+/** What a block not yet mounted holds open, so the page below it does not jump as much when it arrives. */
+const PLACEHOLDER_PX = 300;
+
+export function Later({ children }: { children: ReactNode }) {
   const [shown, setShown] = useState(false);
   useEffect(() => {
     let cancel = () => {};
@@ -19,5 +22,5 @@ export function Later({ children, height = 300 }: { children: ReactNode; height?
       cancel();
     };
   }, []);
-  return shown ? <>{children}</> : <div className="later" style={{ minHeight: height }} aria-hidden="true" />;
+  return shown ? <>{children}</> : <div className="later" style={{ minHeight: PLACEHOLDER_PX }} aria-hidden="true" />;
 }

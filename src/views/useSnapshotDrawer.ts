@@ -252,7 +252,6 @@ export function useShownSnapshot(period = REACT_TICK_MS, turn = 0, delay = 0): S
   return { snapshot: state.shown, history: state.history, box };
 }
 
-
 /**
  * Calls `onTick` on the React views' clock while training (in the same task as their updates,
  * so what it sets commits with them) and at once on a new run, a scrub or a stop. For results
