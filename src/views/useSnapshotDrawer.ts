@@ -35,6 +35,8 @@ interface Clock {
   subs: Set<Subscriber>;
   timer: number;
   count: number;
+  /** When it last fired (performance.now), or -Infinity. */
+  fired: number;
 }
 
 const clocks = new Map<string, Clock>();
@@ -45,11 +47,22 @@ function deliver(sub: Subscriber, s: LaneState, urgent = true): void {
   sub.deliver(s, urgent);
 }
 
-function tick(period: number, phase: number, clock: Clock): void {
-  const now = performance.now();
+/**
+ * Milliseconds from `now` to the clock's next slot (multiples of `period` after `phase`). Timers
+ * fire a little early: a slot a moment away, just after the clock `fired`, is the slot that fire
+ * served, so the one after it is next. (Without this, views still waiting for their turn got it in
+ * a second tick a few ms later: a second React commit.)
+ */
+export function tickWait(now: number, period: number, phase: number, fired: number): number {
   const wait = period - ((((now - phase) % period) + period) % period);
+  return now - fired < period / 2 && wait < period / 2 ? wait + period : wait;
+}
+
+function tick(period: number, phase: number, clock: Clock): void {
+  const wait = tickWait(performance.now(), period, phase, clock.fired);
   clock.timer = window.setTimeout(() => {
     clock.timer = 0;
+    clock.fired = performance.now();
     const n = clock.count++;
     const s = snapshotLane.getState();
     let waiting = false;
@@ -92,7 +105,7 @@ function join(sub: Subscriber, period: number, phase: number): () => void {
   const key = `${period}:${phase}`;
   let clock = clocks.get(key);
   if (!clock) {
-    clock = { subs: new Set(), timer: 0, count: 0 };
+    clock = { subs: new Set(), timer: 0, count: 0, fired: -Infinity };
     clocks.set(key, clock);
   }
   const c = clock;
