@@ -155,3 +155,21 @@ test('the graph worker cannot start: the graphs are computed on the page, and th
   await expect(page.locator('[data-testid^="node-clt-L0-"]').first()).toBeVisible();
   await expect(page.locator('[data-testid^="node-clt-L1-"]')).toHaveCount(0);
 });
+
+test('a view whose code cannot load says so in its place; the rest of the page trains and draws', async ({ page }) => {
+  // The reconstructions' code chunk fails to load, as on a flaky connection or after a redeploy.
+  await page.route(/\/assets\/ReconView-[^/]*\.js$/, (route) => route.abort());
+  await page.goto('/#v=1&seed=0');
+  await waitForStatus(page, 'done');
+  const failed = page.getByTestId('view-load-error');
+  await expect(failed).toHaveCount(1);
+  await expect(failed).toContainText('The reconstructions view could not load');
+  await expect(failed).toContainText('Reload the page');
+  // Every other view is there: the story's graphs, the curves, the weights, the step count.
+  await expect(page.locator('[data-testid^="node-plt-L1-"]').first()).toBeVisible();
+  await expect(page.getByTestId('view-curves')).toBeVisible();
+  await expect(page.getByTestId('view-weights')).toBeVisible();
+  await expect(page.getByTestId('step')).toHaveAttribute('data-value', /^[1-9]/);
+  await failed.scrollIntoViewIfNeeded();
+  await shoot(page, 'view-load-error', 'view-load-error');
+});

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { transcoderLayout } from '../core/run.ts';
 import { useStore } from '../state/store.ts';
 import { useModel } from '../state/useModel.ts';
@@ -16,23 +16,35 @@ import { Banners } from '../views/Banners.tsx';
 import { InterventionsView } from '../views/InterventionsView.tsx';
 import type { ViewProps } from '../views/types.ts';
 import { Later } from '../views/Later.tsx';
+import { lazyView } from '../views/lazyView.tsx';
+import { inOwnTask } from '../views/taskQueue.ts';
 
 // The d3-heavy views load after the first paint.
-const L0LiveView = lazy(() => import('../views/L0LiveView.tsx').then((m) => ({ default: m.L0LiveView })));
-const CurvesView = lazy(() => import('../views/CurvesView.tsx').then((m) => ({ default: m.CurvesView })));
-const TradeoffView = lazy(() => import('../views/TradeoffView.tsx').then((m) => ({ default: m.TradeoffView })));
-const WeightsView = lazy(() => import('../views/WeightsView.tsx').then((m) => ({ default: m.WeightsView })));
-const ActivationsView = lazy(() => import('../views/ActivationsView.tsx').then((m) => ({ default: m.ActivationsView })));
-const GraphView = lazy(() => import('../views/GraphView.tsx').then((m) => ({ default: m.GraphView })));
-const ReconView = lazy(() => import('../views/ReconView.tsx').then((m) => ({ default: m.ReconView })));
-const DepthView = lazy(() => import('../views/DepthView.tsx').then((m) => ({ default: m.DepthView })));
-const RealGraphsPanel = lazy(() => import('../views/RealGraphsPanel.tsx').then((m) => ({ default: m.RealGraphsPanel })));
-const SweepView = lazy(() => import('../views/SweepView.tsx').then((m) => ({ default: m.SweepView })));
-const WhyView = lazy(() => import('../views/WhyView.tsx').then((m) => ({ default: m.WhyView })));
+const L0LiveViewLazy = lazyView('layer-1 L0', () => import('../views/L0LiveView.tsx').then((m) => m.L0LiveView));
+const L0LiveView = L0LiveViewLazy.View;
+const CurvesViewLazy = lazyView('training curves', () => import('../views/CurvesView.tsx').then((m) => m.CurvesView));
+const CurvesView = CurvesViewLazy.View;
+const TradeoffViewLazy = lazyView('trade-off', () => import('../views/TradeoffView.tsx').then((m) => m.TradeoffView));
+const TradeoffView = TradeoffViewLazy.View;
+const WeightsViewLazy = lazyView('weights', () => import('../views/WeightsView.tsx').then((m) => m.WeightsView));
+const WeightsView = WeightsViewLazy.View;
+const ActivationsViewLazy = lazyView('activations', () => import('../views/ActivationsView.tsx').then((m) => m.ActivationsView));
+const ActivationsView = ActivationsViewLazy.View;
+const GraphViewLazy = lazyView('circuit graph', () => import('../views/GraphView.tsx').then((m) => m.GraphView));
+const GraphView = GraphViewLazy.View;
+const ReconViewLazy = lazyView('reconstructions', () => import('../views/ReconView.tsx').then((m) => m.ReconView));
+const ReconView = ReconViewLazy.View;
+const DepthViewLazy = lazyView('depth', () => import('../views/DepthView.tsx').then((m) => m.DepthView));
+const DepthView = DepthViewLazy.View;
+const RealGraphsPanelLazy = lazyView('real graphs', () => import('../views/RealGraphsPanel.tsx').then((m) => m.RealGraphsPanel));
+const RealGraphsPanel = RealGraphsPanelLazy.View;
+const SweepViewLazy = lazyView('sweep', () => import('../views/SweepView.tsx').then((m) => m.SweepView));
+const SweepView = SweepViewLazy.View;
+const WhyViewLazy = lazyView('why', () => import('../views/WhyView.tsx').then((m) => m.WhyView));
+const WhyView = WhyViewLazy.View;
 
-function Loading() {
-  return <div className="panel loading">loading view…</div>;
-}
+/** Page order: the code of each view is fetched in a task of its own once the page has painted. */
+const LAZY_VIEWS = [L0LiveViewLazy, GraphViewLazy, CurvesViewLazy, TradeoffViewLazy, WeightsViewLazy, ActivationsViewLazy, ReconViewLazy, DepthViewLazy, RealGraphsPanelLazy, SweepViewLazy, WhyViewLazy];
 
 export function App({ runner }: { runner: RunController }) {
   const config = useStore((s) => s.config);
@@ -46,6 +58,16 @@ export function App({ runner }: { runner: RunController }) {
   );
   // Snapshots never reach App: each view reads them from the snapshot lane (views/useSnapshotDrawer.ts).
   const props: ViewProps = { model, config, layouts, highlight, onHighlight: setHighlight };
+  useEffect(() => {
+    const cancels: (() => void)[] = [];
+    const frame = requestAnimationFrame(() => {
+      for (const v of LAZY_VIEWS) cancels.push(inOwnTask(v.preload));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      for (const c of cancels) c();
+    };
+  }, []);
 
   return (
     <div className="app">
@@ -72,29 +94,25 @@ export function App({ runner }: { runner: RunController }) {
           {/* The story above the fold: the numbers, layer 1 dying live, and the two graphs on a TRUE input. */}
           <div className="story">
             <div className="story-metrics"><MetricsTable {...props} /></div>
-            <Suspense fallback={<Loading />}>
-              <div className="story-l0"><div className="view-slot"><L0LiveView {...props} /></div></div>
-              <div className="story-graphs"><div className="view-slot"><GraphView {...props} /></div></div>
-            </Suspense>
+            <div className="story-l0"><div className="view-slot"><L0LiveView {...props} /></div></div>
+            <div className="story-graphs"><div className="view-slot"><GraphView {...props} /></div></div>
           </div>
           {/* Below the fold: each block mounts after the first paint, one per task (views/Later.tsx). */}
           <Later><Table1View {...props} /></Later>
           <Later><ModelDiagram {...props} cuts={config.cuts} onToggleCut={toggleCut} /></Later>
           <Later><InterventionsView {...props} /></Later>
           <Later><UploadPanel runner={runner} /></Later>
-          <Suspense fallback={<Loading />}>
-            <Later><div className="view-slot"><CurvesView {...props} /></div></Later>
-            <Later><div className="view-slot"><TradeoffView {...props} /></div></Later>
-            <Later><div className="view-slot wide"><WeightsView {...props} /></div></Later>
-            <Later><div className="view-slot"><ActivationsView {...props} /></div></Later>
-            <Later><div className="view-slot"><ReconView {...props} /></div></Later>
-            <Later><div className="view-slot"><DepthView {...props} /></div></Later>
-            <Later><div className="view-slot wide"><RealGraphsPanel {...props} /></div></Later>
-          </Suspense>
+          <Later><div className="view-slot"><CurvesView {...props} /></div></Later>
+          <Later><div className="view-slot"><TradeoffView {...props} /></div></Later>
+          <Later><div className="view-slot wide"><WeightsView {...props} /></div></Later>
+          <Later><div className="view-slot"><ActivationsView {...props} /></div></Later>
+          <Later><div className="view-slot"><ReconView {...props} /></div></Later>
+          <Later><div className="view-slot"><DepthView {...props} /></div></Later>
+          <Later><div className="view-slot wide"><RealGraphsPanel {...props} /></div></Later>
         </main>
       </div>
-      <section aria-label="Sweep"><Later><Suspense fallback={null}><SweepView /></Suspense></Later></section>
-      <section aria-label="Why does it collapse?"><Later><Suspense fallback={null}><WhyView /></Suspense></Later></section>
+      <section aria-label="Sweep"><Later><SweepView /></Later></section>
+      <section aria-label="Why does it collapse?"><Later><WhyView /></Later></section>
     </div>
   );
 }

@@ -1,0 +1,54 @@
+/**
+ * A view whose code loads after the first paint, without React `lazy` and Suspense: until the
+ * code is in, the view's slot shows a placeholder; once it is in, the view renders in place
+ * (a transition), and nothing else re-renders. Under one shared Suspense boundary each view that
+ * arrived re-rendered the boundary's whole subtree, in one long task. `preload` fetches the code
+ * ahead of the first render. A load that fails says so in the slot; the rest of the page stays.
+ */
+import { createElement, startTransition, useEffect, useState, type ComponentType } from 'react';
+
+export interface LazyView<P> {
+  View: ComponentType<P>;
+  /** Starts loading the view's code (once; the first render starts it too). */
+  preload: () => void;
+}
+
+export function lazyView<P extends object>(name: string, load: () => Promise<ComponentType<P>>): LazyView<P> {
+  let code: ComponentType<P> | null = null;
+  let failure: string | null = null;
+  let loading: Promise<void> | null = null;
+  const start = (): Promise<void> =>
+    (loading ??= load().then(
+      (view) => {
+        code = view;
+      },
+      (e: unknown) => {
+        failure = e instanceof Error ? e.message : String(e);
+      },
+    ));
+
+  function View(props: P) {
+    const [, arrived] = useState(0);
+    useEffect(() => {
+      if (code || failure) return;
+      let live = true;
+      void start().then(() => {
+        if (live) startTransition(() => arrived((n) => n + 1));
+      });
+      return () => {
+        live = false;
+      };
+    }, []);
+    if (code) return createElement(code, props);
+    if (failure) {
+      return (
+        <div className="banner banner-error view-load-error" role="alert" data-testid="view-load-error">
+          The {name} view could not load ({failure}). Reload the page to try again; your experiment is kept in the link.
+        </div>
+      );
+    }
+    return <div className="panel loading">loading view…</div>;
+  }
+  View.displayName = `Lazy(${name})`;
+  return { View, preload: () => void start() };
+}
