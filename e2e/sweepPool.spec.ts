@@ -27,7 +27,9 @@ test('a pooled sweep shows its workers and honest progress, cancels, and a finis
   await expect(bar).toHaveAttribute('aria-valuenow', '0');
 
   // A long sweep: the bar, the runs count and the rate move while it trains; cancel stops it.
-  await page.getByTestId('sweep-steps').fill('6000');
+  // The most steps the bounds allow: on a quiet 2-core machine 12 runs of 6,000 steps ended (4.6 s)
+  // before the checks below reached the cancel; 20,000 leave it about 15 s there, longer under load.
+  await page.getByTestId('sweep-steps').fill('20000');
   await page.getByTestId('sweep-run').click();
   await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-value', 'running');
   await expect(page.getByTestId('sweep-backend')).toHaveText('CPU × 2 workers');
