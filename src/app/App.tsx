@@ -16,35 +16,24 @@ import { Banners } from '../views/Banners.tsx';
 import { InterventionsView } from '../views/InterventionsView.tsx';
 import type { ViewProps } from '../views/types.ts';
 import { Later } from '../views/Later.tsx';
-import { lazyView } from '../views/lazyView.tsx';
+import { lazyView, viewsOf } from '../views/lazyView.tsx';
 import { inOwnTask } from '../views/taskQueue.ts';
 
-// The d3-heavy views load after the first paint.
-const L0LiveViewLazy = lazyView('layer-1 L0', () => import('../views/L0LiveView.tsx').then((m) => m.L0LiveView));
-const L0LiveView = L0LiveViewLazy.View;
-const CurvesViewLazy = lazyView('training curves', () => import('../views/CurvesView.tsx').then((m) => m.CurvesView));
-const CurvesView = CurvesViewLazy.View;
-const TradeoffViewLazy = lazyView('trade-off', () => import('../views/TradeoffView.tsx').then((m) => m.TradeoffView));
-const TradeoffView = TradeoffViewLazy.View;
-const WeightsViewLazy = lazyView('weights', () => import('../views/WeightsView.tsx').then((m) => m.WeightsView));
-const WeightsView = WeightsViewLazy.View;
-const ActivationsViewLazy = lazyView('activations', () => import('../views/ActivationsView.tsx').then((m) => m.ActivationsView));
-const ActivationsView = ActivationsViewLazy.View;
-const GraphViewLazy = lazyView('circuit graph', () => import('../views/GraphView.tsx').then((m) => m.GraphView));
-const GraphView = GraphViewLazy.View;
-const ReconViewLazy = lazyView('reconstructions', () => import('../views/ReconView.tsx').then((m) => m.ReconView));
-const ReconView = ReconViewLazy.View;
-const DepthViewLazy = lazyView('depth', () => import('../views/DepthView.tsx').then((m) => m.DepthView));
-const DepthView = DepthViewLazy.View;
-const RealGraphsPanelLazy = lazyView('real graphs', () => import('../views/RealGraphsPanel.tsx').then((m) => m.RealGraphsPanel));
-const RealGraphsPanel = RealGraphsPanelLazy.View;
-const SweepViewLazy = lazyView('sweep', () => import('../views/SweepView.tsx').then((m) => m.SweepView));
-const SweepView = SweepViewLazy.View;
-const WhyViewLazy = lazyView('why', () => import('../views/WhyView.tsx').then((m) => m.WhyView));
-const WhyView = WhyViewLazy.View;
-
-/** Page order: the code of each view is fetched in a task of its own once the page has painted. */
-const LAZY_VIEWS = [L0LiveViewLazy, GraphViewLazy, CurvesViewLazy, TradeoffViewLazy, WeightsViewLazy, ActivationsViewLazy, ReconViewLazy, DepthViewLazy, RealGraphsPanelLazy, SweepViewLazy, WhyViewLazy];
+// The d3-heavy views load after the first paint, in page order, each view's code in a task of its own.
+const LAZY = {
+  L0LiveView: lazyView('layer-1 L0', () => import('../views/L0LiveView.tsx').then((m) => m.L0LiveView)),
+  GraphView: lazyView('circuit graph', () => import('../views/GraphView.tsx').then((m) => m.GraphView)),
+  CurvesView: lazyView('training curves', () => import('../views/CurvesView.tsx').then((m) => m.CurvesView)),
+  TradeoffView: lazyView('trade-off', () => import('../views/TradeoffView.tsx').then((m) => m.TradeoffView)),
+  WeightsView: lazyView('weights', () => import('../views/WeightsView.tsx').then((m) => m.WeightsView)),
+  ActivationsView: lazyView('activations', () => import('../views/ActivationsView.tsx').then((m) => m.ActivationsView)),
+  ReconView: lazyView('reconstructions', () => import('../views/ReconView.tsx').then((m) => m.ReconView)),
+  DepthView: lazyView('depth', () => import('../views/DepthView.tsx').then((m) => m.DepthView)),
+  RealGraphsPanel: lazyView('real graphs', () => import('../views/RealGraphsPanel.tsx').then((m) => m.RealGraphsPanel)),
+  SweepView: lazyView('sweep', () => import('../views/SweepView.tsx').then((m) => m.SweepView)),
+  WhyView: lazyView('why', () => import('../views/WhyView.tsx').then((m) => m.WhyView)),
+};
+const { L0LiveView, GraphView, CurvesView, TradeoffView, WeightsView, ActivationsView, ReconView, DepthView, RealGraphsPanel, SweepView, WhyView } = viewsOf(LAZY);
 
 export function App({ runner }: { runner: RunController }) {
   const config = useStore((s) => s.config);
@@ -61,7 +50,7 @@ export function App({ runner }: { runner: RunController }) {
   useEffect(() => {
     const cancels: (() => void)[] = [];
     const frame = requestAnimationFrame(() => {
-      for (const v of LAZY_VIEWS) cancels.push(inOwnTask(v.preload));
+      for (const v of Object.values(LAZY)) cancels.push(inOwnTask(v.preload));
     });
     return () => {
       cancelAnimationFrame(frame);

@@ -52,3 +52,8 @@ export function lazyView<P extends object>(name: string, load: () => Promise<Com
   View.displayName = `Lazy(${name})`;
   return { View, preload: () => void start() };
 }
+
+/** The components of a table of lazy views, by the same names. */
+export function viewsOf<T extends Record<string, { View: unknown }>>(views: T): { [K in keyof T]: T[K]['View'] } {
+  return Object.fromEntries(Object.entries(views).map(([k, v]) => [k, v.View])) as { [K in keyof T]: T[K]['View'] };
+}
