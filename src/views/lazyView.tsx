@@ -29,8 +29,11 @@ export function lazyView<P extends object>(name: string, load: () => Promise<Com
 
   function View(props: P) {
     const [, arrived] = useState(0);
+    // Rendered before the code was in: re-render once it is, even if it came between this render and
+    // the effect (then the load has settled and the re-render follows at once).
+    const waiting = code === null && failure === null;
     useEffect(() => {
-      if (code || failure) return;
+      if (!waiting) return;
       let live = true;
       void start().then(() => {
         if (live) startTransition(() => arrived((n) => n + 1));
@@ -38,7 +41,7 @@ export function lazyView<P extends object>(name: string, load: () => Promise<Com
       return () => {
         live = false;
       };
-    }, []);
+    }, [waiting]);
     if (code) return createElement(code, props);
     if (failure) {
       return (
