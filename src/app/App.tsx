@@ -17,7 +17,7 @@ import { InterventionsView } from '../views/InterventionsView.tsx';
 import type { ViewProps } from '../views/types.ts';
 import { Later } from '../views/Later.tsx';
 import { lazyView, viewsOf } from '../views/lazyView.tsx';
-import { inOwnTask } from '../views/taskQueue.ts';
+import { afterPaint } from '../views/taskQueue.ts';
 
 // The d3-heavy views load after the first paint, in page order, each view's code in a task of its own.
 const LAZY = {
@@ -48,14 +48,8 @@ export function App({ runner }: { runner: RunController }) {
   // Snapshots never reach App: each view reads them from the snapshot lane (views/useSnapshotDrawer.ts).
   const props: ViewProps = { model, config, layouts, highlight, onHighlight: setHighlight };
   useEffect(() => {
-    const cancels: (() => void)[] = [];
-    const frame = requestAnimationFrame(() => {
-      for (const v of Object.values(LAZY)) cancels.push(inOwnTask(v.preload));
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      for (const c of cancels) c();
-    };
+    const cancels = Object.values(LAZY).map((v) => afterPaint(v.preload));
+    return () => cancels.forEach((c) => c());
   }, []);
 
   return (

@@ -4,23 +4,14 @@
  * and the story; each later block arrives in a task of its own, in page order.
  */
 import { startTransition, useEffect, useState, type ReactNode } from 'react';
-import { inOwnTask } from './taskQueue.ts';
+import { afterPaint } from './taskQueue.ts';
 
 /** What a block not yet mounted holds open, so the page below it does not jump as much when it arrives. */
 const PLACEHOLDER_PX = 300;
 
 export function Later({ children }: { children: ReactNode }) {
   const [shown, setShown] = useState(false);
-  useEffect(() => {
-    let cancel = () => {};
-    // After the next frame: the first paint comes first.
-    const frame = requestAnimationFrame(() => {
-      cancel = inOwnTask(() => startTransition(() => setShown(true)));
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      cancel();
-    };
-  }, []);
+  // After the next frame: the first paint comes first.
+  useEffect(() => afterPaint(() => startTransition(() => setShown(true))), []);
   return shown ? <>{children}</> : <div className="later" style={{ minHeight: PLACEHOLDER_PX }} aria-hidden="true" />;
 }

@@ -23,3 +23,15 @@ export function inOwnTask(run: () => void): () => void {
     job.live = false;
   };
 }
+
+/** Runs `run` in a task of its own once the next frame has painted (see inOwnTask); returns a cancel. */
+export function afterPaint(run: () => void): () => void {
+  let cancel = () => {};
+  const frame = requestAnimationFrame(() => {
+    cancel = inOwnTask(run);
+  });
+  return () => {
+    cancelAnimationFrame(frame);
+    cancel();
+  };
+}
