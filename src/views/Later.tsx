@@ -1,17 +1,25 @@
 /**
- * Mounts what lies below the fold after the first paint, one block per task (views/taskQueue.ts),
- * so no single task lays out the whole page: the first frame holds the masthead, the settings
- * and the story; each later block arrives in a task of its own, in page order.
+ * Mounts what lies below the fold after the first paint, one block per frame (views/taskQueue.ts
+ * frameLine), so no frame lays out more than one of them: the first frame holds the masthead, the
+ * settings and the story; each later block arrives, in page order, once the one before it has
+ * committed and a frame has painted since. The lazy views' arrivals share the line, ahead of it.
  */
-import { startTransition, useEffect, useState, type ReactNode } from 'react';
-import { afterPaint } from './taskQueue.ts';
+import { startTransition, useEffect, useRef, useState, type ReactNode } from 'react';
+import { pageLine } from './taskQueue.ts';
 
 /** What a block not yet mounted holds open, so the page below it does not jump as much when it arrives. */
 const PLACEHOLDER_PX = 300;
 
 export function Later({ children }: { children: ReactNode }) {
   const [shown, setShown] = useState(false);
-  // After the next frame: the first paint comes first.
-  useEffect(() => afterPaint(() => startTransition(() => setShown(true))), []);
+  const done = useRef<() => void>(() => {});
+  useEffect(() => {
+    done.current = pageLine.join(() => startTransition(() => setShown(true)));
+    return () => done.current();
+  }, []);
+  // Committed: the next block may take its turn after the next paint.
+  useEffect(() => {
+    if (shown) done.current();
+  }, [shown]);
   return shown ? <>{children}</> : <div className="later" style={{ minHeight: PLACEHOLDER_PX }} aria-hidden="true" />;
 }
