@@ -1,11 +1,13 @@
 /**
  * A view whose code loads after the first paint, without React `lazy` and Suspense: until the
  * code is in, the view's slot shows a placeholder; once it is in, the view renders in place
- * (a transition), and nothing else re-renders. Under one shared Suspense boundary each view that
+ * (a transition, in a turn of the page's frame line: views whose code arrives together still lay
+ * out in frames of their own), and nothing else re-renders. Under one shared Suspense boundary each view that
  * arrived re-rendered the boundary's whole subtree, in one long task. `preload` fetches the code
  * ahead of the first render. A load that fails says so in the slot; the rest of the page stays.
  */
-import { createElement, startTransition, useEffect, useState, type ComponentType } from 'react';
+import { createElement, startTransition, useEffect, useRef, useState, type ComponentType } from 'react';
+import { pageLine } from './taskQueue.ts';
 
 export interface LazyView<P> {
   View: ComponentType<P>;
@@ -32,14 +34,18 @@ export function lazyView<P extends object>(name: string, load: () => Promise<Com
     // Rendered before the code was in: re-render once it is, even if it came between this render and
     // the effect (then the load has settled and the re-render follows at once).
     const waiting = code === null && failure === null;
+    const leave = useRef<(() => void) | null>(null);
     useEffect(() => {
       if (!waiting) return;
       let live = true;
       void start().then(() => {
-        if (live) startTransition(() => arrived((n) => n + 1));
+        if (live) leave.current = pageLine.join(() => startTransition(() => arrived((n) => n + 1)), true);
       });
+      // Runs when the view (or its error) has committed, or the slot unmounts: the line moves on.
       return () => {
         live = false;
+        leave.current?.();
+        leave.current = null;
       };
     }, [waiting]);
     if (code) return createElement(code, props);
