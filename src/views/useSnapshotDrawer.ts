@@ -10,6 +10,7 @@
 import { startTransition, useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { RunSnapshot } from '../core/snapshot.ts';
 import { snapshotLane, type LaneState } from '../state/snapshots.ts';
+import { pageLine } from './taskQueue.ts';
 
 /** A framework-free drawer the lane updates in place. */
 export interface SnapshotDrawer {
@@ -29,6 +30,13 @@ interface Subscriber {
   /** Milliseconds a settled change (scrub, stop, pause) waits before it shows, restarted by the next; 0: at once. */
   delay: number;
   delayTimer: number;
+  /**
+   * React views: the first snapshot of a run waits for a turn in the page's frame line, so views
+   * that all get their first numbers at once still commit (and lay out) in frames of their own.
+   */
+  paced?: boolean;
+  /** While waiting for (or taking) that turn: leaves the line. */
+  firstTurn?: (() => void) | null;
 }
 
 interface Clock {
@@ -67,13 +75,31 @@ function tick(period: number, phase: number, clock: Clock): void {
     const s = snapshotLane.getState();
     let waiting = false;
     for (const sub of clock.subs) {
-      if (!sub.visible || sub.seen === s) continue;
+      if (!sub.visible || sub.seen === s || sub.firstTurn) continue;
       if (n % sub.every === sub.offset % sub.every) deliver(sub, s, false);
       else waiting = true;
     }
     // A view whose turn has not come yet gets it on a later tick.
     if (waiting && s.training) tick(period, phase, clock);
   }, wait);
+}
+
+/** Hands `sub` the first snapshot of a run: at once, or (paced) in its turn of the page's frame line. */
+function firstShow(sub: Subscriber, s: LaneState): void {
+  if (!sub.paced) return deliver(sub, s, false);
+  if (sub.firstTurn) return;
+  sub.firstTurn = pageLine.join(() => {
+    const now = snapshotLane.getState();
+    // Shown already (a new run or a scrub came first) or nothing to show: the turn is not needed.
+    if (sub.seen === now || now.shown == null) return leaveTurn(sub);
+    deliver(sub, now, false);
+  }, true);
+}
+
+/** The view has committed its first snapshot (or left): the line moves on. */
+function leaveTurn(sub: Subscriber): void {
+  sub.firstTurn?.();
+  sub.firstTurn = null;
 }
 
 /** Views out of sight still to catch up with a settled lane, one per task. */
@@ -126,13 +152,15 @@ function join(sub: Subscriber, period: number, phase: number): () => void {
       sub.delayTimer = window.setTimeout(() => deliver(sub, snapshotLane.getState(), false), sub.delay);
       return;
     }
-    // A view still waiting for its first snapshot gets it at once (a React view as a transition: sliced).
+    // A view still waiting for its first snapshot gets it at once, a React view in its turn of the
+    // frame line (as a transition: sliced).
     if (settled) deliver(sub, s);
-    else if (sub.seen?.shown == null) deliver(sub, s, false);
+    else if (sub.seen?.shown == null) firstShow(sub, s);
     else if (!c.timer) tick(period, phase, c);
   });
   return () => {
     unsubscribe();
+    leaveTurn(sub);
     window.clearTimeout(sub.delayTimer);
     behind.delete(sub);
     c.subs.delete(sub);
@@ -237,7 +265,7 @@ export function useShownSnapshot(period = REACT_TICK_MS, turn = 0, delay = 0): S
   const sub = useRef<Subscriber>(null as unknown as Subscriber);
   if (sub.current === null) {
     sub.current = {
-      seen: null, visible: true, every, offset: turn, delay, delayTimer: 0,
+      seen: null, visible: true, every, offset: turn, delay, delayTimer: 0, paced: true, firstTurn: null,
       // A clock tick renders as a transition: React slices the views' work into short tasks and
       // still commits once; a new run, scrub or stop renders at once, with what caused it.
       deliver: (s, urgent) => (urgent ? setState(s) : startTransition(() => setState(s))),
@@ -252,6 +280,10 @@ export function useShownSnapshot(period = REACT_TICK_MS, turn = 0, delay = 0): S
     const s = sub.current;
     unwatch.current = watchSight(el, s, () => deliver(s, snapshotLane.getState()));
   }, []);
+  // A snapshot has committed: a first-snapshot turn, if this view held one, is over.
+  useEffect(() => {
+    if (state.shown) leaveTurn(sub.current);
+  }, [state]);
   useEffect(() => {
     const s = sub.current;
     s.seen = null;
