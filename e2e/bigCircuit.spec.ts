@@ -4,6 +4,7 @@
  * sample of the inputs, and the interchange-patch grid says it is not computed at this size.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { rowLabelStep } from '../src/views/charts/heatmap.ts';
 import { waitForStatus, watchErrors } from './helpers.ts';
 
 const TWELVE = '((a|b)|(c|d)) | ((e|f)|(g|h)) | ((i|j)|(k|l))';
@@ -79,5 +80,41 @@ test('a run too big to keep every history step in full: scrubbed back, the views
   await expect(page.getByTestId('recon-not-kept')).toHaveCount(0);
   await activations.scrollIntoViewIfNeeded();
   await expect(page.getByTestId('activations-not-kept')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('at 256 features a weight map writes every 8th row label, and hovering an unlabelled row names it and outlines it in every map', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/#v=1&seed=0&features=256&steps=300');
+  await waitForStatus(page, 'done');
+  const weights = page.getByTestId('view-weights');
+  await weights.scrollIntoViewIfNeeded();
+  const map = weights.locator('svg.heatmap').first();
+  await expect(map).toBeVisible();
+  // Rows: the label strip spans them all, 8 px each at this size.
+  const strip = map.locator('rect.row-strip');
+  const rows = Number(await strip.getAttribute('height')) / 8;
+  expect(rows).toBeGreaterThan(128);
+  const step = rowLabelStep(rows);
+  expect(step).toBe(8);
+  const labels = map.locator('g.row-labels > text');
+  await expect(labels).toHaveCount(Math.ceil(rows / step));
+  const first = await labels.allTextContents();
+  expect(first[0]).toMatch(/^L0·f\d+$/);
+  // Row 3 has no label of its own: hovering its place in the strip writes its name and outlines the row.
+  await map.evaluate((m) => m.scrollIntoView({ block: 'start' }));
+  const box = await strip.boundingBox();
+  if (!box) throw new Error('no label strip');
+  await page.mouse.move(box.x + box.width / 2, box.y + 3 * 8 + 4);
+  const extra = map.locator('g.row-label-extra');
+  await expect(extra).toBeVisible();
+  const name = (await extra.locator('text').textContent()) ?? '';
+  expect(name).toMatch(/^L0·f\d+$/);
+  expect(first).not.toContain(name);
+  // The same feature is outlined in the other maps of layer 0 (the shared highlight).
+  const outlined = weights.locator('rect.hl-box:not([display="none"])');
+  expect(await outlined.count()).toBeGreaterThanOrEqual(2);
+  await page.mouse.move(0, 0);
+  await expect(extra).toBeHidden();
   expect(errors).toEqual([]);
 });

@@ -59,6 +59,19 @@ const MUTED_OPACITY = 0.3;
 export const DENSE_CELLS = 1024;
 let gradientId = 0;
 
+/** At most this many row labels are written; past it every `rowLabelStep`-th row is, like an axis's ticks. */
+export const ROW_LABELS_MAX = 32;
+const LABEL_STEPS = [1, 2, 4, 5, 8, 10, 16, 20, 25, 32, 50, 64, 100, 128];
+
+/**
+ * Which rows get a written label: all up to ROW_LABELS_MAX rows, else every step-th row from the
+ * first, the step the smallest of 2, 4, 5, 8, 10, 16, … that keeps the count within the maximum
+ * (256 features: every 8th, 32 labels). Writing 256 labels per map cost more layout than the map.
+ */
+export function rowLabelStep(rows: number): number {
+  return LABEL_STEPS.find((k) => Math.ceil(rows / k) <= ROW_LABELS_MAX) ?? Math.ceil(rows / ROW_LABELS_MAX);
+}
+
 /** Row height by row count: roomy for a few features, compact for 32. */
 function cellHeight(rows: number): number {
   if (rows <= 12) return 14;
@@ -201,19 +214,25 @@ export function drawHeatmap(container: HTMLElement, opts: HeatmapOptions): Heatm
   };
   colourCells();
 
-  // Labels: rows left, columns below.
-  const rowLabels = g
-    .append('g')
-    .attr('class', 'row-labels')
+  // Labels: rows left (every step-th one on tall maps, and the highlighted row's), columns below.
+  const step = rowLabelStep(rows);
+  const labelFont = `${Math.min(10, cellH + 1)}px`;
+  const rowLabelG = g.append('g').attr('class', 'row-labels');
+  const rowLabels = rowLabelG
     .selectAll<SVGTextElement, number>('text')
-    .data(d3.range(rows))
+    .data(d3.range(0, rows, step))
     .join('text')
     .attr('x', -4)
     .attr('y', (r) => r * cellH + cellH / 2)
     .attr('dy', '0.35em')
     .attr('text-anchor', 'end')
-    .style('font-size', `${Math.min(10, cellH + 1)}px`)
+    .style('font-size', labelFont)
     .text((r) => opts.rowLabels[r]);
+  // A highlighted row with no label of its own gets one, on a white ground over its neighbours'.
+  const extraLabel = rowLabelG.append('g').attr('class', 'row-label-extra').attr('display', 'none');
+  const extraBg = extraLabel.append('rect').attr('fill', 'white').attr('height', cellH + 2);
+  const extraText = extraLabel.append('text').attr('class', 'hl').attr('x', -4).attr('dy', '0.35em').attr('text-anchor', 'end')
+    .style('font-size', labelFont);
   const colLabels = g
     .append('g')
     .attr('class', 'col-labels')
@@ -288,6 +307,14 @@ export function drawHeatmap(container: HTMLElement, opts: HeatmapOptions): Heatm
     rowBox.attr('display', hlRow === null ? 'none' : 'inline').attr('y', (hlRow ?? 0) * cellH);
     colBox.attr('display', hlCol === null ? 'none' : 'inline').attr('x', (hlCol ?? 0) * cellW);
     rowLabels.classed('hl', (r) => r === hlRow);
+    const unlabelled = hlRow !== null && hlRow % step !== 0;
+    extraLabel.attr('display', unlabelled ? null : 'none');
+    if (unlabelled && hlRow !== null) {
+      const text = opts.rowLabels[hlRow];
+      const y = hlRow * cellH + cellH / 2;
+      extraText.attr('y', y).text(text);
+      extraBg.attr('x', -6 - text.length * CHAR_W).attr('y', y - cellH / 2 - 1).attr('width', text.length * CHAR_W + 4);
+    }
     colLabels.classed('hl', (c) => c === hlCol);
   };
   applyHighlight();
@@ -324,7 +351,19 @@ export function drawHeatmap(container: HTMLElement, opts: HeatmapOptions): Heatm
       tip();
     })
     .on('pointerleave', leave);
-  rowLabels.style('cursor', 'default').on('pointerenter', (_event: PointerEvent, r) => hover(r, null)).on('pointerleave', leave);
+  // The row labels' strip: hovering any row's place in it (labelled or not) highlights that row.
+  rowLabelG.append('rect')
+    .attr('class', 'row-strip')
+    .attr('x', -rowLabelW)
+    .attr('width', rowLabelW)
+    .attr('height', ih)
+    .attr('fill', 'transparent')
+    .style('cursor', 'default')
+    .on('pointermove', (event: PointerEvent) => {
+      const [, py] = d3.pointer(event, g.node());
+      hover(Math.min(rows - 1, Math.max(0, Math.floor(py / cellH))), null);
+    })
+    .on('pointerleave', leave);
   colLabels.style('cursor', 'default').on('pointerenter', (_event: PointerEvent, c) => hover(null, c)).on('pointerleave', leave);
 
   // Keyboard: the arrows walk the cells, reading each out and highlighting its row and column everywhere.
