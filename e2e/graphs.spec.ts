@@ -81,7 +81,7 @@ test('hiding and labelling nodes is kept in the URL and survives reopening it', 
   await expect(page.getByTestId(id!)).toBeVisible();
 });
 
-test('the graph exports as JSON that validates against the circuit-tracer schema', async ({ page }) => {
+test('the graph exports as JSON that validates against the circuit-tracer schema, and as an SVG file with its edges', async ({ page }) => {
   await openTrained(page, `#v=1&seed=0&input=${TRUE_INPUT}`);
   const download = page.waitForEvent('download');
   await page.getByTestId('export-json-plt').click();
@@ -91,13 +91,21 @@ test('the graph exports as JSON that validates against the circuit-tracer schema
   expect(checked.ok, checked.ok ? '' : checked.message).toBe(true);
   expect(json.nodes.length).toBeGreaterThan(3);
   expect(json.links.length).toBeGreaterThan(2);
+  // The SVG file: every edge drawn on the page as a path, and no canvas (it would not travel).
+  const drawn = await page.getByTestId('graph-plt').locator('path.edge').count();
+  expect(drawn).toBeGreaterThan(2);
+  const svgDownload = page.waitForEvent('download');
+  await page.getByTestId('export-svg-plt').click();
+  const svg = readFileSync(await (await svgDownload).path(), 'utf8');
+  expect(svg.match(/<path [^>]*class="edge"/g)?.length).toBe(drawn);
+  expect(svg).not.toContain('foreignObject');
 });
 
 test('the pruning slider: at 0 the graph keeps more edges than at the default, at 1 fewer, and the label reads the value', async ({ page }) => {
   const errors = watchErrors(page);
   await openTrained(page);
   const plt = page.getByTestId('graph-plt');
-  const edges = plt.locator('g.edge');
+  const edges = plt.locator('path.edge');
   await expect(edges.first()).toBeAttached();
   const slider = page.getByTestId('graph-threshold');
   const atDefault = await edges.count();

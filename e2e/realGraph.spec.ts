@@ -27,8 +27,20 @@ test('input 10: the real model shows a,b → e, c,d → g, e,g → i (not f, h);
   await expect(page.getByTestId('graph-plt')).toBeVisible();
   await expect(page.getByTestId('graph-real-caption')).toContainText('Ground truth');
   // The edges e → i and g → i are drawn (weight 1 each), none from f or h.
-  const edges = await real.locator('g.edge').evaluateAll((els) => els.map((e) => (e as SVGGElement).getAttribute('data-weight')));
+  const edges = await real.locator('path.edge').evaluateAll((els) => els.map((e) => (e as SVGPathElement).getAttribute('data-weight')));
   expect(edges.length).toBe(7);
+  // Hovering an edge's middle reads it out (the nearest edge within 4.5 units; no hit path per edge).
+  const mid = await real.locator('path.edge').first().evaluate((el) => {
+    const path = el as SVGPathElement;
+    const p = path.getPointAtLength(path.getTotalLength() / 2).matrixTransform(path.getScreenCTM() ?? undefined);
+    return { x: p.x, y: p.y };
+  });
+  await page.mouse.move(mid.x, mid.y);
+  const tip = page.getByTestId('tooltip');
+  await expect(tip).toBeVisible();
+  await expect(tip).toContainText(/→ .*\nedge weight 1\b/);
+  await page.mouse.move(mid.x, mid.y - 400);
+  await expect(tip).toBeHidden();
 
   // The layer comparison: the real model's output attribution comes all through layer 1.
   const routes = page.getByTestId('layer-routes');

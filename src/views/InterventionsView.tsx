@@ -19,8 +19,9 @@ import { sampleWords } from './shownInputs.ts';
 import './interventions.css';
 
 export function InterventionsView({ model, config, layouts, highlight, onHighlight }: ViewProps) {
-  // Updated out of sight too: the tour and a restored, scrubbed experiment read its numbers.
-  const { snapshot } = useShownSnapshot();
+  // Updated out of sight too: the tour and a restored, scrubbed experiment read its numbers. Its
+  // first numbers lay out in a frame of their own.
+  const { snapshot } = useShownSnapshot(undefined, 0, 0, true);
   const featureAblations = useStore((s) => s.featureAblations);
   const pairsOff = useStore((s) => s.pairsOff);
   const neuronAblations = useStore((s) => s.neuronAblations);

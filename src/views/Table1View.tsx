@@ -10,8 +10,8 @@ const KINDS: readonly TranscoderKind[] = ['clt', 'plt'];
 
 export function Table1View({ model }: ViewProps) {
   const preset = useStore((s) => s.config.preset);
-  // Updated out of sight too, like the metrics table beside it.
-  const { snapshot } = useShownSnapshot();
+  // Updated out of sight too, like the metrics table beside it; its first numbers lay out in a frame of their own.
+  const { snapshot } = useShownSnapshot(undefined, 0, 0, true);
   if (model.layers.length !== 2) return null;
   return (
     <section className="view view-table1" data-testid="view-table1">

@@ -31,8 +31,8 @@ interface Subscriber {
   delay: number;
   delayTimer: number;
   /**
-   * React views: the first snapshot of a run waits for a turn in the page's frame line, so views
-   * that all get their first numbers at once still commit (and lay out) in frames of their own.
+   * The first snapshot of a run waits for a turn in the page's frame line, so the big tables that
+   * would all get their first numbers at once commit (and lay out) in frames of their own.
    */
   paced?: boolean;
   /** While waiting for (or taking) that turn: leaves the line. */
@@ -152,8 +152,8 @@ function join(sub: Subscriber, period: number, phase: number): () => void {
       sub.delayTimer = window.setTimeout(() => deliver(sub, snapshotLane.getState(), false), sub.delay);
       return;
     }
-    // A view still waiting for its first snapshot gets it at once, a React view in its turn of the
-    // frame line (as a transition: sliced).
+    // A view still waiting for its first snapshot gets it at once (a React view as a transition:
+    // sliced), a paced one in its turn of the frame line.
     if (settled) deliver(sub, s);
     else if (sub.seen?.shown == null) firstShow(sub, s);
     else if (!c.timer) tick(period, phase, c);
@@ -257,15 +257,16 @@ export const REACT_TICK_MS = 500;
  * The lane as React state, for views that are React tables: re-renders at most every `period`
  * ms while training (a multiple of REACT_TICK_MS; every view of a tick in one commit; `turn`
  * picks which tick of the period, so heavy views take turns), at once otherwise, or, for a heavy
- * view, `delay` ms after the scrubber rests.
+ * view, `delay` ms after the scrubber rests. `paced`: a big table whose first snapshot of a run
+ * takes a turn in the page's frame line, so it lays out in a frame of its own.
  */
-export function useShownSnapshot(period = REACT_TICK_MS, turn = 0, delay = 0): ShownSnapshot {
+export function useShownSnapshot(period = REACT_TICK_MS, turn = 0, delay = 0, paced = false): ShownSnapshot {
   const [state, setState] = useState<LaneState>(() => snapshotLane.getState());
   const every = Math.max(1, Math.round(period / REACT_TICK_MS));
   const sub = useRef<Subscriber>(null as unknown as Subscriber);
   if (sub.current === null) {
     sub.current = {
-      seen: null, visible: true, every, offset: turn, delay, delayTimer: 0, paced: true, firstTurn: null,
+      seen: null, visible: true, every, offset: turn, delay, delayTimer: 0, paced, firstTurn: null,
       // A clock tick renders as a transition: React slices the views' work into short tasks and
       // still commits once; a new run, scrub or stop renders at once, with what caused it.
       deliver: (s, urgent) => (urgent ? setState(s) : startTransition(() => setState(s))),

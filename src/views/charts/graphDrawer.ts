@@ -248,14 +248,26 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
   const edgesG = svg.append('g').attr('class', 'edges');
   // Dense graphs (thousands of edges at large widths) draw their edges on a canvas under the nodes:
   // thousands of SVG paths restyled per snapshot would stall the page. Export rebuilds them as SVG.
-  const fo = svg.append('foreignObject').attr('class', 'edge-canvas').attr('x', 0).attr('y', 0).style('display', 'none');
+  // Sparse graphs draw one path per edge; the canvas, blank then, is still the edges' hover surface
+  // (the nearest edge within 4.5 units, both ways), so an edge needs no second, wide hit path.
+  const fo = svg.append('foreignObject').attr('class', 'edge-canvas').attr('x', 0).attr('y', 0);
   const canvas = fo.append('xhtml:canvas').node() as HTMLCanvasElement;
   const nodesG = svg.append('g').attr('class', 'nodes');
   let legendDrawn = false;
+  type Drawn = { e: DisplayEdge; s: Placed; t: Placed; stroke: string; width: number };
   /** The edges drawn on the canvas (dense mode), with their geometry; empty when drawn as SVG. */
-  let dense: { e: DisplayEdge; s: Placed; t: Placed; stroke: string; width: number }[] = [];
+  let dense: Drawn[] = [];
+  /** Every edge drawn, either way: what hovering finds. */
+  let geometry: Drawn[] = [];
   let focus: string | null = null;
 
+  /** Sparse mode: a blank canvas the size of the graph, only for hovering. */
+  const blankCanvas = (height: number): void => {
+    if (canvas.width !== 1) canvas.width = 1;
+    if (canvas.height !== 1) canvas.height = 1;
+    canvas.style.width = `${WIDTH}px`;
+    canvas.style.height = `${height}px`;
+  };
   const paintCanvas = (height: number): void => {
     const k = 2;
     if (canvas.width !== WIDTH * k || canvas.height !== height * k) {
@@ -281,11 +293,11 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
       ctx.stroke();
     }
   };
-  /** The dense edge nearest a point in SVG units, within 4.5 units (the SVG hit path's half width). */
+  /** The edge nearest a point in SVG units, within 4.5 units. */
   const nearestEdge = (px: number, py: number): DisplayEdge | null => {
     let best: DisplayEdge | null = null;
     let bestD = 4.5 * 4.5;
-    for (const { e, s, t } of dense) {
+    for (const { e, s, t } of geometry) {
       const y0 = s.y - s.r;
       const y1 = t.y + t.r;
       if (py < Math.min(y0, y1) - 5 || py > Math.max(y0, y1) + 5) continue;
@@ -310,6 +322,7 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
       if (!m || !current) return;
       const p = new DOMPoint(ev.clientX, ev.clientY).matrixTransform(m.inverse());
       const e = nearestEdge(p.x, p.y);
+      canvas.style.cursor = e ? 'help' : '';
       if (e) showTooltip(ev.clientX, ev.clientY, current.edgeLines(e));
       else hideTooltip();
     })
@@ -342,7 +355,7 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
   const focusEdges = (id: string | null): void => {
     focus = id;
     if (dense.length > 0) paintCanvas(Number(svg.attr('height')));
-    edgesG.selectAll<SVGGElement, DisplayEdge>('g.edge').attr('opacity', (e) => (id === null || e.source === id || e.target === id ? 1 : 0.12));
+    edgesG.selectAll<SVGPathElement, Drawn>('path.edge').attr('opacity', ({ e }) => (id === null || e.source === id || e.target === id ? 1 : 0.12));
   };
 
   return {
@@ -369,44 +382,29 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
         .attr('y1', (_, row) => TOP + (opts.rows - 1 - row) * ROW_H + 12).attr('y2', (_, row) => TOP + (opts.rows - 1 - row) * ROW_H + 12);
 
       const drawn = opts.edges.filter((e) => placed.has(e.source) && placed.has(e.target));
+      geometry = drawn.map((e) => ({ e, s: placed.get(e.source) as Placed, t: placed.get(e.target) as Placed, stroke: e.weight >= 0 ? POSITIVE : NEGATIVE,
+        width: 0.6 + (5.4 * Math.abs(e.weight)) / maxW }));
+      fo.attr('width', WIDTH).attr('height', height);
       if (drawn.length > DENSE_EDGES) {
-        dense = drawn.map((e) => ({ e, s: placed.get(e.source) as Placed, t: placed.get(e.target) as Placed, stroke: e.weight >= 0 ? POSITIVE : NEGATIVE,
-          width: 0.6 + (5.4 * Math.abs(e.weight)) / maxW }));
-        edgesG.selectAll('g.edge').remove();
-        fo.attr('width', WIDTH).attr('height', height).style('display', null);
+        dense = geometry;
         paintCanvas(height);
       } else {
         dense = [];
-        fo.style('display', 'none');
+        blankCanvas(height);
       }
-      edgesG.selectAll<SVGGElement, DisplayEdge>('g.edge').data(dense.length > 0 ? [] : drawn, (e) => `${e.source}>${e.target}`)
-        .join((enter) => {
-          const g = enter.append('g').attr('class', 'edge');
-          g.append('path').attr('class', 'edge-line').attr('fill', 'none');
-          g.append('path').attr('class', 'edge-hit').attr('fill', 'none').attr('stroke', 'transparent').attr('stroke-width', 9)
-            .on('pointermove', (ev: PointerEvent, e) => current && showTooltip(ev.clientX, ev.clientY, current.edgeLines(e)))
-            .on('pointerleave', hideTooltip);
-          return g;
-        })
-        .each(function (e) {
+      edgesG.selectAll<SVGPathElement, Drawn>('path.edge').data(dense.length > 0 ? [] : geometry, (d) => `${d.e.source}>${d.e.target}`)
+        .join((enter) => enter.append('path').attr('class', 'edge').attr('fill', 'none').attr('stroke-opacity', 0.7))
+        .each(function ({ e, s, t, stroke, width }) {
           setIf(this, 'data-weight', String(e.weight));
-          const s = placed.get(e.source) as Placed;
-          const t = placed.get(e.target) as Placed;
-          const d = edgePath(s, t);
-          const stroke = e.weight >= 0 ? POSITIVE : NEGATIVE;
           // Widths to a tenth of a pixel; attributes set only when they change (each set restyles).
-          const width = (0.6 + (5.4 * Math.abs(e.weight)) / maxW).toFixed(1);
-          const look = `${d}|${stroke}|${width}`;
+          const d = edgePath(s, t);
+          const w = width.toFixed(1);
+          const look = `${d}|${stroke}|${w}`;
           if (this.dataset.look === look) return;
           this.dataset.look = look;
-          // The line and its hit path, in the order enter appended them.
-          const line = this.firstElementChild as SVGPathElement;
-          const hit = this.lastElementChild as SVGPathElement;
-          line.setAttribute('d', d);
-          line.setAttribute('stroke', stroke);
-          line.setAttribute('stroke-width', width);
-          line.setAttribute('stroke-opacity', '0.7');
-          hit.setAttribute('d', d);
+          this.setAttribute('d', d);
+          this.setAttribute('stroke', stroke);
+          this.setAttribute('stroke-width', w);
         });
 
       const work: [SVGGElement, Placed][] = [];
@@ -474,14 +472,14 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
     svg() {
       finishNodes();
       const node = svg.node() as SVGSVGElement;
-      if (dense.length === 0) return node;
-      // The canvas does not travel in an SVG file: the copy gets the edges as paths.
+      // The canvas does not travel in an SVG file: the copy drops it, and a dense graph's copy gets
+      // its edges as paths.
       const copy = node.cloneNode(true) as SVGSVGElement;
       copy.querySelector('foreignObject.edge-canvas')?.remove();
       const g = copy.querySelector('g.edges');
       for (const { s, t, stroke, width } of dense) {
         const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
-        path.setAttribute('class', 'edge-line');
+        path.setAttribute('class', 'edge');
         path.setAttribute('fill', 'none');
         path.setAttribute('d', edgePath(s, t));
         path.setAttribute('stroke', stroke);
