@@ -6,9 +6,10 @@
  * each input's own value on hover.
  */
 import * as d3 from 'd3';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TranscoderKind } from '../core/config.ts';
 import { depthSignature, pooledDepth, type InputDepth } from '../core/attribution/depth.ts';
+import { attributionGraph, type AttributionGraph } from '../core/attribution/graph.ts';
 import { realGraph } from '../core/attribution/realGraph.ts';
 import type { BaseModel } from '../core/model/baseModel.ts';
 import { sharedModelData } from '../core/run.ts';
@@ -113,6 +114,57 @@ function l0Rows(snapshot: RunSnapshot, layouts: readonly Layout[], model: BaseMo
 export function cumulativeRows(snapshot: RunSnapshot, layouts: readonly Layout[], model: BaseModel, data: TrainingData, inputs: readonly number[]): CumulativeRow[] {
   const members = matching(snapshot, layouts, model).map(({ member, tc }) => ({ kind: member.kind, ...cumulativeAttribution(tc, data, model, inputs) }));
   return [realCumulative(model, inputs), ...members];
+}
+
+/**
+ * cumulativeRows in pieces, one attribution graph a step (the real model's, then each member's,
+ * input by input); `finish` pools them. Run all the steps and finish: the same rows as cumulativeRows.
+ */
+export function cumulativeRowSteps(snapshot: RunSnapshot, layouts: readonly Layout[], model: BaseModel, data: TrainingData, inputs: readonly number[]) {
+  const members = matching(snapshot, layouts, model);
+  type Nodes = Pick<AttributionGraph, 'input' | 'nodes'>;
+  const real: Nodes[] = [];
+  const graphs: Nodes[][] = members.map(() => []);
+  const keep = (g: AttributionGraph): Nodes => ({ input: g.input, nodes: g.nodes });
+  const steps: (() => void)[] = [
+    ...inputs.map((n) => () => void real.push(keep(realGraph(model, n)))),
+    ...members.flatMap(({ tc }, k) => inputs.map((n) => () => void graphs[k].push(keep(attributionGraph(tc, data, model, n))))),
+  ];
+  const row = (kind: CumulativeRow['kind'], gs: Nodes[]): CumulativeRow => {
+    const { cumulativeShare, counted, perInput } = pooledDepth(gs, model.layers.length);
+    return { kind, cumulative: cumulativeShare, counted, perInput };
+  };
+  const finish = (): CumulativeRow[] => [row('real', real), ...members.map(({ member }, k) => row(member.kind, graphs[k]))];
+  return { steps, finish };
+}
+
+/** Milliseconds of attribution graphs per task: the depth chart is computed in slices, never in one long task. */
+const SLICE_MS = 8;
+
+/**
+ * The cumulative rows of `snapshot` (none for null), computed in slices of SLICE_MS, each in a task
+ * of its own; until they are in, none (a new snapshot drops what the last one left half done).
+ */
+function useCumulativeRows(snapshot: RunSnapshot | null, layouts: readonly Layout[], model: BaseModel, data: TrainingData, inputs: readonly number[]): CumulativeRow[] {
+  const of = [snapshot, layouts, model, data, inputs] as const;
+  const [done, setDone] = useState<{ of: typeof of; rows: CumulativeRow[] } | null>(null);
+  useEffect(() => {
+    if (!snapshot) return;
+    const key = [snapshot, layouts, model, data, inputs] as const;
+    const { steps, finish } = cumulativeRowSteps(snapshot, layouts, model, data, inputs);
+    let next = 0;
+    let timer = 0;
+    const slice = (): void => {
+      const until = performance.now() + SLICE_MS;
+      while (next < steps.length && (next === 0 || performance.now() < until)) steps[next++]();
+      if (next < steps.length) timer = window.setTimeout(slice, 0);
+      else setDone({ of: key, rows: finish() });
+    };
+    timer = window.setTimeout(slice, 0);
+    return () => window.clearTimeout(timer);
+  }, [snapshot, layouts, model, data, inputs]);
+  // Rows of another snapshot (or of an earlier config) are never shown beside this one.
+  return done !== null && done.of.every((x, i) => x === of[i]) ? done.rows : [];
 }
 
 const M = { top: 26, right: 10, bottom: 38, left: 48 };
@@ -255,11 +307,8 @@ export function DepthView({ model, config, layouts }: ViewProps) {
   const inputs = useMemo(() => sampleInputs(model.n, depthSampleSize(model.n, config.features)), [model, config.features]);
   const bars = useMemo(() => (snapshot ? l0Rows(snapshot, layouts, model) : []), [snapshot, layouts, model]);
   const attributed = training ? null : snapshot;
-  // Up to 2 × 64 attribution graphs: once per shown snapshot, not per render.
-  const lines = useMemo(
-    () => (attributed ? cumulativeRows(attributed, layouts, model, data, inputs) : []),
-    [attributed, layouts, model, data, inputs],
-  );
+  // Up to 2 × 64 attribution graphs: once per shown snapshot, not per render, in slices.
+  const lines = useCumulativeRows(attributed, layouts, model, data, inputs);
   const drawBars = useMemo(() => (el: HTMLElement) => drawL0Bars(el, bars, layers), [bars, layers]);
   const drawCum = useMemo(() => (el: HTMLElement) => drawCumulative(el, lines, layers), [lines, layers]);
 
@@ -296,8 +345,9 @@ export function DepthView({ model, config, layouts }: ViewProps) {
           <ChartBox draw={drawCum} />
         ) : (
           <p className="view-waiting depth-pending" data-testid="depth-cum-pending">
-            The cumulative attribution is computed from {inputs.length} attribution graphs per transcoder when training pauses
-            or ends, or for a step picked on the scrubber.
+            {attributed
+              ? `Computing the cumulative attribution from ${inputs.length} attribution graphs per transcoder…`
+              : `The cumulative attribution is computed from ${inputs.length} attribution graphs per transcoder when training pauses or ends, or for a step picked on the scrubber.`}
           </p>
         )}
       </div>
