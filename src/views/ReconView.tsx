@@ -8,6 +8,7 @@ import { KIND_PALETTE } from './charts/lineChart.ts';
 import { drawReconChart, type ReconChartHandle, type ReconSeries } from './charts/reconChart.ts';
 import type { ViewProps } from './types.ts';
 import { memberInputs, rowOf, sampleWords } from './shownInputs.ts';
+import { inOwnTask } from './taskQueue.ts';
 import { useShownSnapshot } from './useSnapshotDrawer.ts';
 import './views.css';
 
@@ -79,25 +80,31 @@ function ReconChartBox({ title, labels, rowNames, truth, series, input, onHover 
   });
   const data = useRef({ truth, series });
   data.current = { truth, series };
-  // Created when its inputs or labels change; a new snapshot only updates the values in place.
+  const drawn = useRef({ truth, series });
+  // Created when its inputs or labels change, each chart in a task of its own (the charts of one
+  // commit never build in one task); a new snapshot only updates the values in place.
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const h = drawReconChart(el, data.current.truth, data.current.series, {
-      title,
-      yLabel: 'output (model units)',
-      labels,
-      rowNames,
-      onHover: (i) => hover.current(i),
+    let h: ReconChartHandle | null = null;
+    const cancel = inOwnTask(() => {
+      drawn.current = data.current;
+      h = drawReconChart(el, data.current.truth, data.current.series, {
+        title,
+        yLabel: 'output (model units)',
+        labels,
+        rowNames,
+        onHover: (i) => hover.current(i),
+      });
+      h.setHighlight(inputRef.current);
+      handle.current = h;
     });
-    h.setHighlight(inputRef.current);
-    handle.current = h;
     return () => {
-      h.destroy();
+      cancel();
+      h?.destroy();
       handle.current = null;
     };
   }, [title, labels, rowNames]);
-  const drawn = useRef({ truth, series });
   useEffect(() => {
     if (drawn.current.truth === truth && drawn.current.series === series) return;
     drawn.current = { truth, series };
