@@ -7,7 +7,7 @@
  * ahead of the first render. A load that fails says so in the slot; the rest of the page stays.
  */
 import { createElement, startTransition, useEffect, useRef, useState, type ComponentType } from 'react';
-import { pageLine } from './taskQueue.ts';
+import { inOwnTask, pageLine } from './taskQueue.ts';
 
 export interface LazyView<P> {
   View: ComponentType<P>;
@@ -38,12 +38,15 @@ export function lazyView<P extends object>(name: string, load: () => Promise<Com
     useEffect(() => {
       if (!waiting) return;
       let live = true;
-      void start().then(() => {
+      // The import (and the preload links it adds) in a task of its own: the first commit's
+      // effects would otherwise start every view on the page in one task.
+      const cancel = inOwnTask(() => void start().then(() => {
         if (live) leave.current = pageLine.join(() => startTransition(() => arrived((n) => n + 1)), true);
-      });
+      }));
       // Runs when the view (or its error) has committed, or the slot unmounts: the line moves on.
       return () => {
         live = false;
+        cancel();
         leave.current?.();
         leave.current = null;
       };
