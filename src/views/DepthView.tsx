@@ -141,30 +141,76 @@ export function cumulativeRowSteps(snapshot: RunSnapshot, layouts: readonly Layo
 /** Milliseconds of attribution graphs per task: the depth chart is computed in slices, never in one long task. */
 const SLICE_MS = 8;
 
+type RowsKey = readonly [RunSnapshot, readonly Layout[], BaseModel, TrainingData, readonly number[]];
+
+/** A computation of cumulative rows in slices; the views that ask for the same rows share it. */
+interface RowsJob {
+  key: RowsKey;
+  rows: CumulativeRow[] | null;
+  waiting: Set<(rows: CumulativeRow[]) => void>;
+  timer: number;
+}
+
+/** The newest job: the depth view and the real-graphs panel ask for the same rows of the same snapshot. */
+let newest: RowsJob | null = null;
+
+/** The same rows: the same objects, and inputs of the same values (each view samples its own array). */
+function sameKey(a: RowsKey, b: readonly unknown[]): boolean {
+  const [ai, bi] = [a[4], b[4] as readonly number[]];
+  return a.slice(0, 4).every((x, i) => x === b[i]) && ai.length === bi.length && ai.every((n, k) => n === bi[k]);
+}
+
+const NO_ROWS: CumulativeRow[] = [];
+
+function startRows(key: RowsKey): RowsJob {
+  const { steps, finish } = cumulativeRowSteps(...key);
+  const job: RowsJob = { key, rows: null, waiting: new Set(), timer: 0 };
+  let next = 0;
+  const slice = (): void => {
+    const until = performance.now() + SLICE_MS;
+    while (next < steps.length && (next === 0 || performance.now() < until)) steps[next++]();
+    if (next < steps.length) {
+      job.timer = window.setTimeout(slice, 0);
+      return;
+    }
+    const rows = finish();
+    job.rows = rows;
+    job.waiting.forEach((got) => got(rows));
+    job.waiting.clear();
+  };
+  job.timer = window.setTimeout(slice, 0);
+  return job;
+}
+
+/** Hands `got` the rows of `key` (at once when they are in); returns the leave, which stops a job no one waits for. */
+function requestRows(key: RowsKey, got: (rows: CumulativeRow[]) => void): () => void {
+  const job = newest !== null && sameKey(newest.key, key) ? newest : (newest = startRows(key));
+  if (job.rows) {
+    got(job.rows);
+    return () => {};
+  }
+  job.waiting.add(got);
+  return () => {
+    job.waiting.delete(got);
+    if (job.waiting.size > 0 || job.rows) return;
+    window.clearTimeout(job.timer);
+    if (newest === job) newest = null;
+  };
+}
+
 /**
  * The cumulative rows of `snapshot` (none for null), computed in slices of SLICE_MS, each in a task
- * of its own; until they are in, none (a new snapshot drops what the last one left half done).
+ * of its own, once for every view that asks; until they are in, none.
  */
-function useCumulativeRows(snapshot: RunSnapshot | null, layouts: readonly Layout[], model: BaseModel, data: TrainingData, inputs: readonly number[]): CumulativeRow[] {
-  const of = [snapshot, layouts, model, data, inputs] as const;
-  const [done, setDone] = useState<{ of: typeof of; rows: CumulativeRow[] } | null>(null);
+export function useCumulativeRows(snapshot: RunSnapshot | null, layouts: readonly Layout[], model: BaseModel, data: TrainingData, inputs: readonly number[]): CumulativeRow[] {
+  const [done, setDone] = useState<{ key: RowsKey; rows: CumulativeRow[] } | null>(null);
   useEffect(() => {
     if (!snapshot) return;
-    const key = [snapshot, layouts, model, data, inputs] as const;
-    const { steps, finish } = cumulativeRowSteps(snapshot, layouts, model, data, inputs);
-    let next = 0;
-    let timer = 0;
-    const slice = (): void => {
-      const until = performance.now() + SLICE_MS;
-      while (next < steps.length && (next === 0 || performance.now() < until)) steps[next++]();
-      if (next < steps.length) timer = window.setTimeout(slice, 0);
-      else setDone({ of: key, rows: finish() });
-    };
-    timer = window.setTimeout(slice, 0);
-    return () => window.clearTimeout(timer);
+    const key: RowsKey = [snapshot, layouts, model, data, inputs];
+    return requestRows(key, (rows) => setDone({ key, rows }));
   }, [snapshot, layouts, model, data, inputs]);
   // Rows of another snapshot (or of an earlier config) are never shown beside this one.
-  return done !== null && done.of.every((x, i) => x === of[i]) ? done.rows : [];
+  return done !== null && sameKey(done.key, [snapshot, layouts, model, data, inputs]) ? done.rows : NO_ROWS;
 }
 
 const M = { top: 26, right: 10, bottom: 38, left: 48 };

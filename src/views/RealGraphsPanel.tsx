@@ -14,7 +14,7 @@ import { useStore } from '../state/store.ts';
 import { drawRealDepth, type GraphSeries, type RealDepthChart, type ToySeries } from './charts/realDepthChart.ts';
 import { KIND_PALETTE } from './charts/lineChart.ts';
 import { fmt } from './charts/tooltip.ts';
-import { cumulativeRows, depthSampleSize, sampleInputs } from './DepthView.tsx';
+import { depthSampleSize, sampleInputs, useCumulativeRows } from './DepthView.tsx';
 import { downloadBlob, downloadPng, downloadSvg } from './graphExport.ts';
 import type { ViewProps } from './types.ts';
 import { useShownSnapshot } from './useSnapshotDrawer.ts';
@@ -167,12 +167,13 @@ export function RealGraphsPanel({ model, config, layouts }: ViewProps) {
 
   // The toy's signature needs attribution graphs: computed only while graphs are shown, and not while training streams.
   const training = useStore((s) => s.status === 'training' && s.scrubStep === null);
-  const data = useMemo(() => sharedModelData(model), [model]);
+  // The data the transcoders trained on, under the run's layout (SPEC §2), as in the depth view.
+  const dataLayout = useStore((s) => s.config.layout);
+  const data = useMemo(() => sharedModelData(model, dataLayout), [model, dataLayout]);
   const inputs = useMemo(() => sampleInputs(model.n, depthSampleSize(model.n, config.features)), [model, config.features]);
-  const toyRows = useMemo(
-    () => (loaded.length > 0 && snapshot && !training ? toySignatures(cumulativeRows(snapshot, layouts, model, data, inputs).filter((r): r is typeof r & { kind: GuessedKind } => r.kind !== 'real')) : []),
-    [loaded.length, snapshot, training, layouts, model, data, inputs],
-  );
+  // The depth view's rows of the same snapshot, computed once for both, in slices.
+  const rows = useCumulativeRows(loaded.length > 0 && !training ? snapshot : null, layouts, model, data, inputs);
+  const toyRows = useMemo(() => toySignatures(rows.filter((r): r is typeof r & { kind: GuessedKind } => r.kind !== 'real')), [rows]);
   const graphs = useMemo(() => loaded.map(graphSeries), [loaded]);
   const toy = useMemo<ToySeries[]>(
     () => toyRows.map((t) => ({
