@@ -11,7 +11,7 @@ import { sharedModelData } from '../core/run.ts';
 import { shownInputs } from '../core/snapshot.ts';
 import { useStore } from '../state/store.ts';
 import type { ViewProps } from './types.ts';
-import { useShownSnapshot } from './useSnapshotDrawer.ts';
+import { REACT_TICK_MS, useShownSnapshot } from './useSnapshotDrawer.ts';
 import { fmt } from './charts/tooltip.ts';
 import { appliedLines, recallText, wokeSentence } from './interventionText.ts';
 import { PatchPanel } from './PatchPanel.tsx';
@@ -21,7 +21,7 @@ import './interventions.css';
 export function InterventionsView({ model, config, layouts, highlight, onHighlight }: ViewProps) {
   // Updated out of sight too: the tour and a restored, scrubbed experiment read its numbers. Its
   // first numbers lay out in a frame of their own.
-  const { snapshot } = useShownSnapshot(undefined, 0, 0, true);
+  const { snapshot } = useShownSnapshot(REACT_TICK_MS, 0, 0, true);
   const featureAblations = useStore((s) => s.featureAblations);
   const pairsOff = useStore((s) => s.pairsOff);
   const neuronAblations = useStore((s) => s.neuronAblations);

@@ -4,7 +4,7 @@
  * settings and the story; each later block arrives, in page order, once the one before it has
  * committed and a frame has painted since. The lazy views' arrivals share the line, ahead of it.
  */
-import { startTransition, useEffect, useRef, useState, type ReactNode } from 'react';
+import { startTransition, useEffect, useState, type ReactNode } from 'react';
 import { pageLine } from './taskQueue.ts';
 
 /** What a block not yet mounted holds open, so the page below it does not jump as much when it arrives. */
@@ -12,14 +12,7 @@ const PLACEHOLDER_PX = 300;
 
 export function Later({ children }: { children: ReactNode }) {
   const [shown, setShown] = useState(false);
-  const done = useRef<() => void>(() => {});
-  useEffect(() => {
-    done.current = pageLine.join(() => startTransition(() => setShown(true)));
-    return () => done.current();
-  }, []);
-  // Committed: the next block may take its turn after the next paint.
-  useEffect(() => {
-    if (shown) done.current();
-  }, [shown]);
+  // The cleanup leaves the line: once the block has committed (shown changed), or on unmount.
+  useEffect(() => (shown ? undefined : pageLine.join(() => startTransition(() => setShown(true)))), [shown]);
   return shown ? <>{children}</> : <div className="later" style={{ minHeight: PLACEHOLDER_PX }} aria-hidden="true" />;
 }

@@ -3,7 +3,7 @@ import type { TranscoderKind } from '../core/config.ts';
 import { TABLE1, matchesPublished, ourValue } from '../core/table1.ts';
 import { useStore } from '../state/store.ts';
 import type { ViewProps } from './types.ts';
-import { useShownSnapshot } from './useSnapshotDrawer.ts';
+import { REACT_TICK_MS, useShownSnapshot } from './useSnapshotDrawer.ts';
 import './views.css';
 
 const KINDS: readonly TranscoderKind[] = ['clt', 'plt'];
@@ -11,7 +11,7 @@ const KINDS: readonly TranscoderKind[] = ['clt', 'plt'];
 export function Table1View({ model }: ViewProps) {
   const preset = useStore((s) => s.config.preset);
   // Updated out of sight too, like the metrics table beside it; its first numbers lay out in a frame of their own.
-  const { snapshot } = useShownSnapshot(undefined, 0, 0, true);
+  const { snapshot } = useShownSnapshot(REACT_TICK_MS, 0, 0, true);
   if (model.layers.length !== 2) return null;
   return (
     <section className="view view-table1" data-testid="view-table1">

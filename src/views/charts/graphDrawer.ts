@@ -255,10 +255,10 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
   const nodesG = svg.append('g').attr('class', 'nodes');
   let legendDrawn = false;
   type Drawn = { e: DisplayEdge; s: Placed; t: Placed; stroke: string; width: number };
-  /** The edges drawn on the canvas (dense mode), with their geometry; empty when drawn as SVG. */
-  let dense: Drawn[] = [];
-  /** Every edge drawn, either way: what hovering finds. */
+  /** Every edge drawn, with its geometry: what hovering finds, and what the canvas paints in dense mode. */
   let geometry: Drawn[] = [];
+  /** The edges are painted on the canvas, not drawn as SVG paths. */
+  let dense = false;
   let focus: string | null = null;
 
   /** Sparse mode: a blank canvas the size of the graph, only for hovering. */
@@ -280,7 +280,7 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
     if (!ctx) return;
     ctx.setTransform(k, 0, 0, k, 0, 0);
     ctx.clearRect(0, 0, WIDTH, height);
-    for (const { e, s, t, stroke, width } of dense) {
+    for (const { e, s, t, stroke, width } of geometry) {
       const y0 = s.y - s.r;
       const y1 = t.y + t.r;
       const my = (y0 + y1) / 2;
@@ -354,7 +354,7 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
 
   const focusEdges = (id: string | null): void => {
     focus = id;
-    if (dense.length > 0) paintCanvas(Number(svg.attr('height')));
+    if (dense) paintCanvas(Number(svg.attr('height')));
     edgesG.selectAll<SVGPathElement, Drawn>('path.edge').attr('opacity', ({ e }) => (id === null || e.source === id || e.target === id ? 1 : 0.12));
   };
 
@@ -385,14 +385,10 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
       geometry = drawn.map((e) => ({ e, s: placed.get(e.source) as Placed, t: placed.get(e.target) as Placed, stroke: e.weight >= 0 ? POSITIVE : NEGATIVE,
         width: 0.6 + (5.4 * Math.abs(e.weight)) / maxW }));
       fo.attr('width', WIDTH).attr('height', height);
-      if (drawn.length > DENSE_EDGES) {
-        dense = geometry;
-        paintCanvas(height);
-      } else {
-        dense = [];
-        blankCanvas(height);
-      }
-      edgesG.selectAll<SVGPathElement, Drawn>('path.edge').data(dense.length > 0 ? [] : geometry, (d) => `${d.e.source}>${d.e.target}`)
+      dense = drawn.length > DENSE_EDGES;
+      if (dense) paintCanvas(height);
+      else blankCanvas(height);
+      edgesG.selectAll<SVGPathElement, Drawn>('path.edge').data(dense ? [] : geometry, (d) => `${d.e.source}>${d.e.target}`)
         .join((enter) => enter.append('path').attr('class', 'edge').attr('fill', 'none').attr('stroke-opacity', 0.7))
         .each(function ({ e, s, t, stroke, width }) {
           setIf(this, 'data-weight', String(e.weight));
@@ -477,7 +473,7 @@ export function createGraphDrawer(container: HTMLElement): GraphDrawer {
       const copy = node.cloneNode(true) as SVGSVGElement;
       copy.querySelector('foreignObject.edge-canvas')?.remove();
       const g = copy.querySelector('g.edges');
-      for (const { s, t, stroke, width } of dense) {
+      for (const { s, t, stroke, width } of dense ? geometry : []) {
         const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
         path.setAttribute('class', 'edge');
         path.setAttribute('fill', 'none');
